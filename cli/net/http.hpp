@@ -1,0 +1,58 @@
+#pragma once
+// One HTTP client over libcurl: kept-alive connections (one client per thread), TCP or a unix
+// socket (the Docker Engine API). Transport failures are returned, not thrown, because probes
+// poll and need the reason as data.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace devenv {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;  // "http://localhost:4566/"; for a unix socket, "http://localhost/v1.41/..."
+    Headers headers;
+    std::string body;
+    std::chrono::milliseconds timeout{5000};          // whole request
+    std::chrono::milliseconds connect_timeout{2000};
+};
+
+struct HttpResponse {
+    long status = 0;       // 0 when the transport failed
+    Headers headers;       // names as received
+    std::string body;
+    std::string error;     // transport error text when status == 0
+    std::chrono::microseconds elapsed{0};
+
+    bool ok() const { return status != 0; }
+    // Case-insensitive lookup; "" when absent.
+    std::string header(std::string_view name) const;
+};
+
+class HttpClient {
+public:
+    // unix_socket: path of a unix domain socket to connect through (empty = TCP).
+    explicit HttpClient(std::string unix_socket = {});
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    HttpClient(HttpClient&&) noexcept;
+    HttpClient& operator=(HttpClient&&) noexcept;
+
+    HttpResponse send(const HttpRequest& req);
+
+    // Streams the body to on_data as it arrives (for `logs -f`); return false from on_data to
+    // stop. The returned response has an empty body.
+    HttpResponse stream(const HttpRequest& req, const std::function<bool(std::string_view)>& on_data);
+
+private:
+    struct Impl;
+    Impl* impl_;
+};
+
+}  // namespace devenv
