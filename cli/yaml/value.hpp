@@ -92,7 +92,11 @@ public:
     friend bool operator==(const Value& a, const Value& b);
 
     nlohmann::json to_json() const;
+    nlohmann::ordered_json to_ordered_json() const;  // keeps mapping order
     static Value from_json(const nlohmann::json& j, const Mark& m = {});
+
+    // Keeps the scalar's written form (e.g. "017" stays "017" when rendered).
+    Value with_text(std::string text) &&;
 
 private:
     Type type_ = Type::null;
