@@ -6,18 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "profile/probe_spec.hpp"
+
 namespace devenv {
 
 class HttpClient;
 
-struct ProbeSpec {
-    std::string kind;                 // tcp http postgres redis aws kafka docker log exec none
-    std::string host = "127.0.0.1";
-    int port = 0;                     // host (published) port
-    // http
-    std::string scheme = "http";
-    std::string path = "/";
-    std::vector<int> status{200};     // any of these; empty = any 2xx
+    // any of these; empty = any 2xx
     std::string body_contains;        // substring of the body
     std::string json_pointer;         // RFC 6901 pointer into the JSON body ...
     std::string json_equals;          // ... whose value (as text) must equal this; empty = exists
