@@ -1,0 +1,48 @@
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "aws/client.hpp"
+#include "aws/ping.hpp"
+#include "net/http.hpp"
+#include "probe/probe.hpp"
+
+namespace devenv {
+
+ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
+    using namespace std::chrono;
+    // The context's client outlives this attempt, so the connection stays open between attempts.
+    if (!ctx.http) ctx.http = std::make_unique<HttpClient>();
+    AwsConfig config;
+    config.endpoint = fmt::format("http://{}:{}", spec.host, spec.port);
+    config.region = spec.region;
+    config.max_attempts = 1;  // the wait loop is the retry
+    // A lazily loading LocalStack service may hold the first call for seconds; a later attempt
+    // finds it loaded, so one attempt need not wait the whole deadline.
+    config.timeout = std::min(milliseconds{5000}, spec.timeout);
+    config.connect_timeout = std::min(milliseconds{1000}, spec.timeout);
+    AwsClient client(std::move(config), *ctx.http);
+
+    std::vector<std::string_view> wanted(spec.aws_services.begin(), spec.aws_services.end());
+    if (wanted.empty()) wanted.push_back("sts");  // every emulator answers STS
+
+    ProbeResult result;
+    auto start = steady_clock::now();
+    for (auto service : wanted) {
+        AwsResult r = ping_aws_service(client, service);
+        if (!r.ok()) {
+            result.detail = fmt::format("{}: {}", service, r.describe());
+            result.latency = duration_cast<microseconds>(steady_clock::now() - start);
+            return result;
+        }
+    }
+    result.ready = true;
+    result.detail = fmt::format("{} answered", fmt::join(wanted, ", "));
+    result.latency = duration_cast<microseconds>(steady_clock::now() - start);
+    return result;
+}
+
+}  // namespace devenv
