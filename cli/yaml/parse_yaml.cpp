@@ -84,8 +84,8 @@ Value convert(const YAML::Node& node, const std::shared_ptr<const SourceFile>& f
 
 }  // namespace
 
-Value parse_yaml(std::string text, std::string path) {
-    auto file = std::make_shared<SourceFile>(SourceFile{std::move(path), std::move(text)});
+Value parse_yaml(std::string text, std::string path, std::string base_dir) {
+    auto file = std::make_shared<SourceFile>(SourceFile{std::move(path), std::move(text), std::move(base_dir)});
     YAML::Node root;
     try {
         root = YAML::Load(file->text);

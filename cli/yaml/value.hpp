@@ -18,6 +18,7 @@ namespace devenv {
 struct SourceFile {
     std::string path;  // as shown to the user
     std::string text;  // whole content, for showing the offending line
+    std::string base_dir;  // absolute folder relative paths in it resolve against; "" = built-in
     std::string line(int n) const;  // 1-based; "" when out of range
 };
 

@@ -9,7 +9,7 @@ namespace devenv {
 
 // Parses `text` (shown to the user as `path`). Throws Error(profile) at the offending position on
 // syntax errors and duplicate keys. Merge keys (`<<: *anchor`) are applied. Empty text -> null.
-Value parse_yaml(std::string text, std::string path);
+Value parse_yaml(std::string text, std::string path, std::string base_dir = {});
 
 // Reads and parses a file; Error(io) when it cannot be read.
 Value load_yaml_file(const std::string& path, const std::string& shown_as = {});

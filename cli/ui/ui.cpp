@@ -1,0 +1,84 @@
+#include "ui/ui.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace devenv {
+
+namespace {
+void write_all(FILE* f, std::string_view s) {
+    std::fwrite(s.data(), 1, s.size(), f);
+    if (s.empty() || s.back() != '\n') std::fputc('\n', f);
+    std::fflush(f);
+}
+
+std::string paint(bool on, const char* code, std::string_view s) {
+    if (!on) return std::string(s);
+    return fmt::format("\033[{}m{}\033[0m", code, s);
+}
+}  // namespace
+
+UiOptions detect_ui_options(bool json, bool quiet, bool verbose, bool no_color, bool show_secrets) {
+    UiOptions o;
+    o.json = json;
+    o.quiet = quiet;
+    o.verbose = verbose;
+    o.show_secrets = show_secrets;
+    const char* nc = std::getenv("NO_COLOR");
+    const char* ci = std::getenv("CI");
+    const char* term = std::getenv("TERM");
+    bool dumb = term && std::string_view(term) == "dumb";
+    o.tty = ::isatty(STDERR_FILENO) && !(ci && *ci) && !dumb;
+    o.color = !no_color && !(nc && *nc) && !dumb && ::isatty(STDERR_FILENO);
+    return o;
+}
+
+void Ui::out(std::string_view text) const { write_all(stdout, text); }
+
+void Ui::note(std::string_view text) const {
+    if (!opts_.quiet) write_all(stderr, text);
+}
+
+void Ui::verbose(std::string_view text) const {
+    if (opts_.verbose && !opts_.quiet) write_all(stderr, text);
+}
+
+void Ui::warn(std::string_view text) const { write_all(stderr, fmt::format("{} {}", yellow("warning:"), text)); }
+
+void Ui::error(const Error& e) const { write_all(stderr, format_error(e, opts_.color)); }
+
+std::string Ui::bold(std::string_view s) const { return paint(opts_.color, "1", s); }
+std::string Ui::green(std::string_view s) const { return paint(opts_.color, "32", s); }
+std::string Ui::red(std::string_view s) const { return paint(opts_.color, "31", s); }
+std::string Ui::yellow(std::string_view s) const { return paint(opts_.color, "33", s); }
+std::string Ui::dim(std::string_view s) const { return paint(opts_.color, "2", s); }
+
+std::string format_error(const Error& e, bool color) {
+    std::string out = paint(color, "1;31", "devenv: error:") + " ";
+    const auto& w = e.where();
+    if (w && !w->file.empty()) {
+        if (w->line > 0) out += fmt::format("{}:{}:{}: ", w->file, w->line, w->column);
+        else out += fmt::format("{}: ", w->file);
+    }
+    if (!e.key_path().empty()) out += e.key_path() + ": ";
+    out += e.message();
+    out += '\n';
+    if (w && w->line > 0 && !w->source_line.empty()) {
+        std::string num = std::to_string(w->line);
+        out += fmt::format(" {} | {}\n", num, w->source_line);
+        std::string pad;
+        // Keep tabs so the caret lines up under tab-indented text.
+        for (int i = 0; i + 1 < w->column && static_cast<std::size_t>(i) < w->source_line.size(); ++i)
+            pad += w->source_line[static_cast<std::size_t>(i)] == '\t' ? '\t' : ' ';
+        out += fmt::format(" {} | {}{}\n", std::string(num.size(), ' '), pad, paint(color, "1;32", "^"));
+    }
+    for (const auto& d : e.details()) out += d + "\n";
+    for (const auto& h : e.hints()) out += paint(color, "1", "hint:") + " " + h + "\n";
+    return out;
+}
+
+}  // namespace devenv
