@@ -28,6 +28,12 @@ ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
 
     std::vector<std::string_view> wanted(spec.aws_services.begin(), spec.aws_services.end());
     if (wanted.empty()) wanted.push_back("sts");  // every emulator answers STS
+    // A misspelt service is a profile error; say so before touching the network.
+    for (auto service : wanted) {
+        auto known = pingable_aws_services();
+        if (std::find(known.begin(), known.end(), service) == known.end())
+            ping_aws_service(client, service);  // throws Error(profile) naming the known services
+    }
 
     ProbeResult result;
     auto start = steady_clock::now();
