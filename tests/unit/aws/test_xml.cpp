@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include "aws/client.hpp"
-#include "aws/ping.hpp"
 #include "aws/xml.hpp"
 
 using namespace devenv;
@@ -38,14 +37,6 @@ TEST_CASE("protocol facts per service") {
     CHECK(find_aws_service("secretsmanager")->json_target == "secretsmanager");
     CHECK(find_aws_service("sts")->query_version == "2011-06-15");
     CHECK(find_aws_service("nope") == nullptr);
-}
-
-TEST_CASE("every pingable service is a known service") {
-    CHECK(pingable_aws_services().size() == 8);
-    for (auto s : pingable_aws_services()) {
-        INFO(s);
-        CHECK(find_aws_service(s) != nullptr);
-    }
 }
 
 }  // TEST_SUITE
