@@ -1,0 +1,87 @@
+#include <sys/time.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <hiredis/hiredis.h>
+
+#include "probe/probe.hpp"
+#include "probe/short_detail.hpp"
+#include "probe/sigpipe_guard.hpp"
+
+namespace devenv {
+
+namespace {
+
+struct ContextDeleter {
+    void operator()(redisContext* c) const { redisFree(c); }
+};
+struct ReplyDeleter {
+    void operator()(void* r) const { freeReplyObject(r); }
+};
+using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+
+// Connect and each command; loopback answers in microseconds, a wedged server must not stall
+// the wait loop.
+constexpr timeval kTimeout{1, 0};
+
+std::string context_error(const redisContext& c) {
+    if (c.err == REDIS_ERR_EOF) return "connection closed by server";
+    return short_detail(c.errstr);
+}
+
+// Server errors start with a code word ("LOADING Redis is loading...", "WRONGPASS ..."); say
+// plainly the ones a starting or misconfigured service gives.
+std::string error_reply(std::string_view text) {
+    if (text.starts_with("LOADING")) return "loading the dataset";
+    if (text.starts_with("NOAUTH")) return "authentication required (no password set)";
+    return short_detail(text);
+}
+
+Reply command(redisContext& c, const char* format, auto... args) {
+    return Reply(static_cast<redisReply*>(redisCommand(&c, format, args...)));
+}
+
+}  // namespace
+
+ProbeResult probe_redis(const ProbeSpec& spec) {
+    using namespace std::chrono;
+    auto start = steady_clock::now();
+    ProbeResult result;
+    auto finish = [&](bool ready, std::string detail) {
+        result.ready = ready;
+        result.detail = std::move(detail);
+        result.latency = duration_cast<microseconds>(steady_clock::now() - start);
+        return result;
+    };
+
+    SigpipeGuard no_sigpipe;
+    std::unique_ptr<redisContext, ContextDeleter> c(
+        redisConnectWithTimeout(spec.host.c_str(), spec.port, kTimeout));
+    if (!c) return finish(false, "out of memory");
+    if (c->err) return finish(false, context_error(*c));
+    redisSetTimeout(c.get(), kTimeout);
+
+    if (!spec.password.empty()) {
+        // Redis 6 ACLs take a user name; without one AUTH means the default user.
+        auto auth = spec.user.empty()
+                        ? command(*c, "AUTH %s", spec.password.c_str())
+                        : command(*c, "AUTH %s %s", spec.user.c_str(), spec.password.c_str());
+        if (!auth) return finish(false, context_error(*c));
+        if (auth->type == REDIS_REPLY_ERROR)
+            return finish(false, error_reply(std::string_view(auth->str, auth->len)));
+    }
+
+    auto pong = command(*c, "PING");
+    if (!pong) return finish(false, context_error(*c));
+    std::string_view text(pong->str ? pong->str : "", pong->str ? pong->len : 0);
+    if (pong->type == REDIS_REPLY_ERROR) return finish(false, error_reply(text));
+    if (pong->type != REDIS_REPLY_STATUS || text != "PONG")
+        return finish(false, fmt::format("unexpected PING reply '{}'", short_detail(text)));
+    return finish(true, "PONG");
+}
+
+}  // namespace devenv

@@ -1,0 +1,181 @@
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "probe/probe.hpp"
+#include "test_probe_support.hpp"
+
+using namespace devenv;
+using devenv::test::TestServer;
+
+namespace {
+
+// Canned answers by path, over keep-alive connections like a real server's.
+const std::map<std::string, std::pair<int, std::string>>& routes() {
+    static const std::map<std::string, std::pair<int, std::string>> r{
+        {"/health", {200, R"({"services": {"s3": "starting", "sqs": "running"}, "ready": true, "count": 3})"}},
+        {"/down", {503, "Service Unavailable"}},
+        {"/text", {200, "Init hooks done. Ready.\n"}},
+        {"/created", {201, ""}},
+        {"/notjson", {200, "hello"}},
+    };
+    return r;
+}
+
+void serve_http(int fd) {
+    for (;;) {
+        auto req = test::read_until(fd, "\r\n\r\n");
+        if (req.find("\r\n\r\n") == std::string::npos) return;
+        auto sp1 = req.find(' ');
+        auto sp2 = req.find(' ', sp1 + 1);
+        auto path = req.substr(sp1 + 1, sp2 - sp1 - 1);
+        auto it = routes().find(path);
+        int status = it == routes().end() ? 404 : it->second.first;
+        std::string body = it == routes().end() ? "not found" : it->second.second;
+        test::send_all(fd, fmt::format("HTTP/1.1 {} X\r\nContent-Type: application/json\r\n"
+                                       "Content-Length: {}\r\n\r\n{}",
+                                       status, body.size(), body));
+    }
+}
+
+ProbeSpec http_spec(int port, std::string path) {
+    ProbeSpec spec;
+    spec.kind = "http";
+    spec.port = port;
+    spec.path = std::move(path);
+    return spec;
+}
+
+}  // namespace
+
+TEST_SUITE("probe") {
+
+TEST_CASE("http: status") {
+    TestServer server(serve_http);
+    ProbeContext ctx;
+
+    SUBCASE("200 is ready by default") {
+        auto r = probe_http(http_spec(server.port(), "/health"), ctx);
+        CHECK(r.ready);
+        CHECK(r.detail == "HTTP 200");
+    }
+    SUBCASE("503 is not ready and says so") {
+        auto r = probe_http(http_spec(server.port(), "/down"), ctx);
+        CHECK_FALSE(r.ready);
+        CHECK(r.detail == "HTTP 503");
+    }
+    SUBCASE("a listed status is accepted") {
+        auto spec = http_spec(server.port(), "/down");
+        spec.status = {200, 503};
+        CHECK(probe_http(spec, ctx).ready);
+    }
+    SUBCASE("an empty list means any 2xx") {
+        auto spec = http_spec(server.port(), "/created");
+        spec.status.clear();
+        CHECK(probe_http(spec, ctx).ready);
+        spec.path = "/down";
+        CHECK(probe_http(spec, ctx).detail == "HTTP 503");
+    }
+    SUBCASE("201 is not 200") {
+        auto r = probe_http(http_spec(server.port(), "/created"), ctx);
+        CHECK_FALSE(r.ready);
+        CHECK(r.detail == "HTTP 201");
+    }
+    SUBCASE("a path without a leading slash still works") {
+        CHECK(probe_http(http_spec(server.port(), "health"), ctx).ready);
+    }
+}
+
+TEST_CASE("http: body substring") {
+    TestServer server(serve_http);
+    ProbeContext ctx;
+    auto spec = http_spec(server.port(), "/text");
+    spec.body_contains = "Ready";
+    CHECK(probe_http(spec, ctx).ready);
+    spec.path = "/health";
+    auto r = probe_http(spec, ctx);
+    CHECK_FALSE(r.ready);
+    CHECK(r.detail == "body lacks 'Ready'");
+}
+
+TEST_CASE("http: JSON pointer") {
+    TestServer server(serve_http);
+    ProbeContext ctx;
+    auto spec = http_spec(server.port(), "/health");
+
+    SUBCASE("string equality") {
+        spec.json_pointer = "/services/sqs";
+        spec.json_equals = "running";
+        CHECK(probe_http(spec, ctx).ready);
+    }
+    SUBCASE("a mismatch names the pointer, the value and the wanted value") {
+        spec.json_pointer = "/services/s3";
+        spec.json_equals = "running";
+        auto r = probe_http(spec, ctx);
+        CHECK_FALSE(r.ready);
+        CHECK(r.detail == "/services/s3 is 'starting', want 'running'");
+    }
+    SUBCASE("existence only") {
+        spec.json_pointer = "/services/s3";
+        CHECK(probe_http(spec, ctx).ready);
+        spec.json_pointer = "/services/dynamodb";
+        auto r = probe_http(spec, ctx);
+        CHECK_FALSE(r.ready);
+        CHECK(r.detail == "body lacks /services/dynamodb");
+    }
+    SUBCASE("non-string values compare as JSON text") {
+        spec.json_pointer = "/ready";
+        spec.json_equals = "true";
+        CHECK(probe_http(spec, ctx).ready);
+        spec.json_pointer = "/count";
+        spec.json_equals = "3";
+        CHECK(probe_http(spec, ctx).ready);
+        spec.json_pointer = "/services";
+        spec.json_equals = "x";
+        CHECK(probe_http(spec, ctx).detail ==
+              R"(/services is '{"s3":"starting","sqs":"running"}', want 'x')");
+    }
+    SUBCASE("a body that is not JSON") {
+        spec.path = "/notjson";
+        spec.json_pointer = "/a";
+        auto r = probe_http(spec, ctx);
+        CHECK_FALSE(r.ready);
+        CHECK(r.detail == "body is not JSON");
+    }
+    SUBCASE("a malformed pointer is reported, not thrown") {
+        spec.json_pointer = "services";
+        auto r = probe_http(spec, ctx);
+        CHECK_FALSE(r.ready);
+        CHECK(r.detail.starts_with("bad JSON pointer 'services'"));
+    }
+    SUBCASE("status is checked before the body") {
+        spec.path = "/down";
+        spec.json_pointer = "/a";
+        CHECK(probe_http(spec, ctx).detail == "HTTP 503");
+    }
+}
+
+TEST_CASE("http: a refused port is not ready and says why") {
+    ProbeContext ctx;
+    auto r = probe_http(http_spec(test::closed_port(), "/"), ctx);
+    CHECK_FALSE(r.ready);
+    INFO(r.detail);
+    CHECK_FALSE(r.detail.empty());
+    CHECK(r.latency < std::chrono::milliseconds(1000));
+}
+
+TEST_CASE("http: the context keeps one client across attempts") {
+    TestServer server(serve_http);
+    ProbeContext ctx;
+    CHECK(probe_http(http_spec(server.port(), "/health"), ctx).ready);
+    auto* client = ctx.http.get();
+    REQUIRE(client != nullptr);
+    CHECK(probe_http(http_spec(server.port(), "/health"), ctx).ready);
+    CHECK(ctx.http.get() == client);
+}
+
+}

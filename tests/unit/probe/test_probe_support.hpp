@@ -1,0 +1,140 @@
+#pragma once
+// A loopback server for probe tests: listens on 127.0.0.1:0 and hands each accepted connection
+// to a handler on its own thread, so a test can play any wire protocol without a real service.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "profile/probe_spec.hpp"
+
+namespace devenv::test {
+
+class TestServer {
+public:
+    explicit TestServer(std::function<void(int fd)> handler) : handler_(std::move(handler)) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+        ::listen(fd_, 16);
+        socklen_t len = sizeof addr;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~TestServer() {
+        stop_ = true;
+        thread_.join();
+        ::close(fd_);
+    }
+    TestServer(const TestServer&) = delete;
+    TestServer& operator=(const TestServer&) = delete;
+
+    int port() const { return port_; }
+    int accepted() const { return accepted_; }
+
+private:
+    void run() {
+        std::vector<std::thread> workers;
+        while (!stop_) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 20) <= 0) continue;
+            int conn = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+            if (conn < 0) continue;
+            ++accepted_;
+            workers.emplace_back([this, conn] {
+                handler_(conn);
+                ::close(conn);
+            });
+        }
+        for (auto& w : workers) w.join();
+    }
+
+    std::function<void(int)> handler_;
+    int fd_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> accepted_{0};
+    std::thread thread_;
+};
+
+// Reads until `until` appears or the peer stops sending (1 s of silence or close).
+inline std::string read_until(int fd, std::string_view until) {
+    std::string got;
+    char buf[4096];
+    while (got.find(until) == std::string::npos) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 1000) <= 0) break;
+        auto n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+}
+
+// Exactly n bytes, or fewer when the peer closes or stays silent for 1 s.
+inline std::string read_exact(int fd, std::size_t n) {
+    std::string got;
+    char buf[4096];
+    while (got.size() < n) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 1000) <= 0) break;
+        auto r = ::recv(fd, buf, std::min(sizeof buf, n - got.size()), 0);
+        if (r <= 0) break;
+        got.append(buf, static_cast<std::size_t>(r));
+    }
+    return got;
+}
+
+inline void send_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        auto n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n <= 0) return;
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+// A port nothing listens on: bound, then closed (the kernel does not hand it out again at once).
+inline int closed_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+// "a:b:c" -> {"a", "b", "c"}.
+inline std::vector<std::string> split(std::string_view s, char sep) {
+    std::vector<std::string> out;
+    for (;;) {
+        auto at = s.find(sep);
+        out.emplace_back(s.substr(0, at));
+        if (at == std::string_view::npos) return out;
+        s.remove_prefix(at + 1);
+    }
+}
+
+inline std::optional<std::string> env(const char* name) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+}
+
+}  // namespace devenv::test
