@@ -16,7 +16,7 @@ namespace {
 
 std::string probe_url(const ProbeSpec& spec) {
     // An IPv6 literal needs brackets in a URL; a name or IPv4 address must not have them.
-    bool v6 = spec.host.find(':') != std::string::npos && spec.host.front() != '[';
+    bool v6 = spec.host.find(':') != std::string::npos && !spec.host.starts_with('[');
     auto host = v6 ? fmt::format("[{}]", spec.host) : spec.host;
     auto path = spec.path.empty() || spec.path.front() != '/' ? "/" + spec.path : spec.path;
     return fmt::format("{}://{}:{}{}", spec.scheme, host, spec.port, path);

@@ -26,27 +26,34 @@ struct MetadataDeleter {
     void operator()(const rd_kafka_metadata_t* md) const { rd_kafka_metadata_destroy(md); }
 };
 
-// librdkafka logs from its own threads; instead of printing, keep the first error-level line,
-// which names the real cause ("Connection refused") where rd_kafka_metadata only says
-// "Broker transport failure" and later lines only say "1/1 brokers are down".
+// librdkafka logs from its own threads; instead of printing, keep the first connection failure
+// (facility FAIL, level 6), which names the cause ("Connection refused", "Disconnected while
+// requesting ApiVersion") where rd_kafka_metadata only says "Broker transport failure" and the
+// error-level lines only say "1/1 brokers are down".
 struct LogSink {
     std::mutex mutex;
+    std::string first_fail;
     std::string first_error;
 };
 
-void capture_log(const rd_kafka_t* rk, int level, const char*, const char* message) {
-    if (level > 3) return;  // syslog LOG_ERR and above
+void capture_log(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
     auto* sink = static_cast<LogSink*>(rd_kafka_opaque(rk));
     if (sink == nullptr) return;
     std::lock_guard lock(sink->mutex);
-    if (sink->first_error.empty()) sink->first_error = message;
+    if (std::string_view(facility) == "FAIL" && sink->first_fail.empty())
+        sink->first_fail = message;
+    else if (level <= 3 && sink->first_error.empty())  // syslog LOG_ERR and above
+        sink->first_error = message;
 }
 
 // "127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after
-// 0ms in state CONNECT)" -> "connection refused".
-std::string log_cause(std::string_view line) {
-    if (auto at = line.rfind(": "); at != line.npos) line.remove_prefix(at + 2);
-    if (auto paren = line.find(" (after "); paren != line.npos) line = line.substr(0, paren);
+// 0ms in state CONNECT)" -> "connection refused"; "...: Disconnected while requesting
+// ApiVersion: might be caused by ..." -> "disconnected while requesting ApiVersion".
+std::string fail_cause(std::string_view line) {
+    if (auto at = line.find("/bootstrap: "); at != line.npos) line.remove_prefix(at + 12);
+    if (auto at = line.find(" failed: "); at != line.npos) line.remove_prefix(at + 9);
+    if (auto at = line.find(" (after "); at != line.npos) line = line.substr(0, at);
+    if (auto at = line.find(": "); at != line.npos) line = line.substr(0, at);
     return short_detail(line);
 }
 
@@ -63,15 +70,20 @@ ProbeResult probe_kafka(const ProbeSpec& spec) {
         return result;
     };
 
+    // librdkafka retries a refused bootstrap until the metadata timeout; a plain connect says
+    // "refused" in microseconds, so a stopped broker costs the wait loop no extra second.
+    if (auto tcp = probe_tcp(spec); !tcp.ready) return finish(false, tcp.detail);
+
     LogSink sink;
     std::unique_ptr<rd_kafka_conf_t, ConfDeleter> conf(rd_kafka_conf_new());
     char err[512] = {};
-    bool ipv6 = spec.host.find(':') != std::string::npos && spec.host.front() != '[';
+    bool ipv6 = spec.host.find(':') != std::string::npos && !spec.host.starts_with('[');
     auto servers = ipv6 ? fmt::format("[{}]:{}", spec.host, spec.port)
                         : fmt::format("{}:{}", spec.host, spec.port);
     for (auto [key, value] : {std::pair<const char*, std::string>{"bootstrap.servers", servers},
                               {"client.id", "devenv-probe"},
-                              {"log_level", "3"},
+                              // Up to info, for the FAIL lines LogSink keeps.
+                              {"log_level", "6"},
                               {"socket.timeout.ms", std::to_string(kMetadataTimeoutMs)},
                               // One attempt per probe call; the wait loop retries.
                               {"reconnect.backoff.ms", "100"}}) {
@@ -91,12 +103,9 @@ ProbeResult probe_kafka(const ProbeSpec& spec) {
     auto rc = rd_kafka_metadata(rk.get(), 0, nullptr, &raw, kMetadataTimeoutMs);
     std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> md(raw);
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        std::string cause;
-        {
-            std::lock_guard lock(sink.mutex);
-            cause = sink.first_error;
-        }
-        if (!cause.empty()) return finish(false, log_cause(cause));
+        std::lock_guard lock(sink.mutex);
+        if (!sink.first_fail.empty()) return finish(false, fail_cause(sink.first_fail));
+        if (!sink.first_error.empty()) return finish(false, short_detail(sink.first_error));
         if (rc == RD_KAFKA_RESP_ERR__TIMED_OUT) return finish(false, "timed out");
         return finish(false, short_detail(rd_kafka_err2str(rc)));
     }

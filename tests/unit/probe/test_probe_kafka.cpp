@@ -66,23 +66,24 @@ TEST_CASE("kafka: a single broker") {
     CHECK(r.detail.starts_with("1 broker ("));
 }
 
-TEST_CASE("kafka: a refused port is not ready, says why, and stays within ~1 s") {
+TEST_CASE("kafka: a refused port is not ready at once and says why") {
     ProbeSpec spec;
     spec.port = test::closed_port();
     auto r = probe_kafka(spec);
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
-    CHECK(r.latency < std::chrono::milliseconds(1500));
+    CHECK(r.latency < std::chrono::milliseconds(100));
 }
 
-TEST_CASE("kafka: a peer that is not Kafka is not ready") {
-    test::TestServer server([](int) {});  // accepts, then hangs up
+TEST_CASE("kafka: a peer that accepts and hangs up is not ready, within ~1 s") {
+    // docker-proxy does this for a published port whose container does not listen yet.
+    test::TestServer server([](int) {});
     ProbeSpec spec;
     spec.port = server.port();
     auto r = probe_kafka(spec);
     CHECK_FALSE(r.ready);
-    INFO(r.detail);
-    CHECK_FALSE(r.detail.empty());
+    CHECK(r.detail == "disconnected while requesting ApiVersion");
+    CHECK(r.latency < std::chrono::milliseconds(1500));
 }
 
 }
