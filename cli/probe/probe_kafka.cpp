@@ -84,9 +84,7 @@ ProbeResult probe_kafka(const ProbeSpec& spec) {
                               {"client.id", "devenv-probe"},
                               // Up to info, for the FAIL lines LogSink keeps.
                               {"log_level", "6"},
-                              {"socket.timeout.ms", std::to_string(kMetadataTimeoutMs)},
-                              // One attempt per probe call; the wait loop retries.
-                              {"reconnect.backoff.ms", "100"}}) {
+                              {"socket.timeout.ms", std::to_string(kMetadataTimeoutMs)}}) {
         if (rd_kafka_conf_set(conf.get(), key, value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
             return finish(false, fmt::format("kafka config {}: {}", key, err));
     }
