@@ -9,6 +9,7 @@
 #include "aws/ping.hpp"
 #include "net/http.hpp"
 #include "probe/probe.hpp"
+#include "probe/short_detail.hpp"
 
 namespace devenv {
 
@@ -40,7 +41,8 @@ ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
     for (auto service : wanted) {
         AwsResult r = ping_aws_service(client, service);
         if (!r.ok()) {
-            result.detail = fmt::format("{}: {}", service, r.describe());
+            // Same wording as the other probes for transport failures ("connection refused").
+            result.detail = fmt::format("{}: {}", service, r.status == 0 ? short_detail(r.message) : r.describe());
             result.latency = duration_cast<microseconds>(steady_clock::now() - start);
             return result;
         }
