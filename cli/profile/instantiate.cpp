@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "profile/schemas.hpp"
-#include "render/interpolate.hpp"
+#include "util/interpolate.hpp"
 #include "util/suggest.hpp"
 #include "yaml/merge.hpp"
 

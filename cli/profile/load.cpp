@@ -12,7 +12,7 @@
 #include "profile/seed_check.hpp"
 #include "profile/tree_interpolate.hpp"
 #include "profile/variables.hpp"
-#include "render/interpolate.hpp"
+#include "util/interpolate.hpp"
 #include "util/suggest.hpp"
 #include "yaml/merge.hpp"
 #include "yaml/yaml.hpp"

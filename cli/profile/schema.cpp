@@ -9,7 +9,7 @@ namespace devenv {
 namespace schema {
 
 namespace {
-SchemaPtr make(Schema::Kind k, std::string what) {
+std::shared_ptr<Schema> make(Schema::Kind k, std::string what) {
     auto s = std::make_shared<Schema>();
     s->kind = k;
     s->what = std::move(what);

@@ -9,7 +9,6 @@ using namespace schema;
 namespace {
 
 SchemaPtr string_or_list() { return one_of({string(), list(string())}, "a string or a list of strings"); }
-SchemaPtr scalar_map() { return map(one_of({string(), list(string())}, "a string")); }
 
 // Compose keys are passed to Compose, which validates them fully; here they are checked for
 // names (typos get "did you mean") and for the shapes users most often get wrong.
@@ -38,11 +37,6 @@ SchemaPtr compose_key_schema(const std::string& key) {
         return one_of({string(), object({}, any())}, "a build context path or a build mapping");
     for (const auto& l : lists)
         if (l == key) return one_of({string(), list(any())}, "a list");
-    return any();
-}
-
-SchemaPtr compose_service_extra_checked() {
-    // Used as a check on service mappings: every key not devenv's must be Compose's.
     return any();
 }
 
@@ -331,11 +325,12 @@ SchemaPtr template_schema() {
                                      opt("default", any()), opt("values", list(string())),
                                      opt("description", string()), opt("secret", boolean())});
         auto variant = object({opt("params", map(partial_param)), opt("service", map(any())),
-                               opt("volumes", map(any())), opt("configs", map(any())), opt("probe", probe_fields()),
+                               opt("volumes", map(any())), opt("configs", map(any())), opt("probe", map(any())),
                                opt("exports", map(string())), opt("description", string())});
         return object({req("template", string()), req("description", string()), opt("params", map(param)),
                        opt("variants", map(variant)), req("service", map(any())), opt("volumes", map(any())),
-                       opt("configs", map(any())), opt("probe", probe_fields()), opt("exports", map(string())),
+                       // Probe fields hold ${params}: checked after instantiation.
+                       opt("configs", map(any())), opt("probe", map(any())), opt("exports", map(string())),
                        opt("seeds", list(choice(seed_kinds())))});
     }();
     return s;

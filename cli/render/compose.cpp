@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "render/interpolate.hpp"
+#include "util/interpolate.hpp"
 #include "yaml/yaml.hpp"
 
 namespace devenv {

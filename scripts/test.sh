@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Everything the tests need on a fresh Debian 12 machine, then every test:
+# dependencies, a Docker engine with Compose v2, stand-in service images, the build,
+# the unit tests (doctest) and the end-to-end tests (pytest, real containers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+bash scripts/install-deps.sh
+bash scripts/start-engine.sh
+bash scripts/build-standin-images.sh
+echo "test.sh: set-up took $(( $(date +%s) - start )) s"
+bash scripts/build.sh
+echo "== unit tests"
+./build/devenv_tests
+echo "== end-to-end tests"
+# Debian's python3 (pytest, jsonschema, yaml come from Debian packages).
+DEVENV_BIN="$PWD/build/devenv" /usr/bin/python3 -m pytest -ra tests/e2e "$@"
