@@ -170,7 +170,7 @@ ProfileSource locate_extends(const std::string& project_dir, const std::string& 
         fs::path p = fs::path(ref).is_absolute() ? fs::path(ref)
                                                  : fs::path(from_dir.empty() ? project_dir : from_dir) / ref;
         if (!fs::exists(p, ec))
-            throw error_at(at, "extends", fmt::format("extends: file {} does not exist", display_path(p.string())));
+            throw error_at(at, "extends", fmt::format("file {} does not exist", display_path(p.string())));
         ProfileSource s = from_file(p, "");
         s.name = profile_name_of(s.text, p.stem().string());
         return s;
@@ -178,7 +178,7 @@ ProfileSource locate_extends(const std::string& project_dir, const std::string& 
     for (const auto& p : project_profile_files(project_dir))
         if (p.stem() == ref) return from_file(p, ref);
     if (auto b = builtin("profiles", ref)) return *b;
-    Error e = error_at(at, "extends", fmt::format("extends: no profile named '{}'", ref));
+    Error e = error_at(at, "extends", fmt::format("no profile named '{}'", ref));
     if (auto near = suggest(ref, all_profile_names(project_dir))) e.hint(fmt::format("did you mean '{}'?", *near));
     throw e;
 }

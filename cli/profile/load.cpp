@@ -47,15 +47,13 @@ Value parse_source(const ProfileSource& src) {
 }
 
 // Follows `extends:` (depth first) and merges child over parent.
-Value resolve_extends(const std::string& project_dir, const ProfileSource& src, std::vector<std::string>& chain) {
-    for (const auto& id : chain) {
-        if (id == src.identity) {
-            std::string cycle;
-            for (const auto& c : chain) cycle += c + " -> ";
-            throw Error(ErrorKind::profile, fmt::format("extends cycle: {}{}", cycle, src.identity));
-        }
-    }
-    chain.push_back(src.identity);
+struct ChainLink {
+    std::string identity;
+    std::string shown;
+};
+
+Value resolve_extends(const std::string& project_dir, const ProfileSource& src, std::vector<ChainLink>& chain) {
+    chain.push_back({src.identity, src.shown_path});
     Value doc = parse_source(src);
     const Value* ext = doc.find("extends");
     if (!ext) {
@@ -64,12 +62,13 @@ Value resolve_extends(const std::string& project_dir, const ProfileSource& src, 
     }
     if (!ext->is_string())
         throw error_at(ext->mark(), "extends",
-                       fmt::format("extends takes a profile name or a file path, got {}", ext->type_name()));
+                       fmt::format("expected a profile name or a file path, got {}", ext->type_name()));
     ProfileSource parent_src = locate_extends(project_dir, ext->text(), src.base_dir, ext->mark());
-    for (const auto& id : chain) {
-        if (id == parent_src.identity) {
-            throw error_at(ext->mark(), "extends",
-                           fmt::format("extends cycle: {} -> {}", fmt::join(chain, " -> "), parent_src.shown_path));
+    for (const auto& link : chain) {
+        if (link.identity == parent_src.identity) {
+            std::string cycle;
+            for (const auto& l : chain) cycle += l.shown + " -> ";
+            throw error_at(ext->mark(), "extends", fmt::format("cycle: {}{}", cycle, parent_src.shown_path));
         }
     }
     Value parent = resolve_extends(project_dir, parent_src, chain);
@@ -113,7 +112,7 @@ void apply_sets(Value& doc, const std::vector<std::string>& sets) {
         std::string path = s.substr(0, eq);
         std::string raw = s.substr(eq + 1);
         Mark m;
-        m.origin = fmt::format("--set {}", path);
+        m.origin = "--set";
         Value v;
         try {
             // Values are read as YAML so lists ([a, b]) and typed scalars work.
@@ -254,8 +253,8 @@ void rebase_file_entries(Value& section, const std::string& project_dir) {
             *f = Value::string(rebase(f->text(), f->mark(), project_dir), f->mark());
 }
 
-Service build_service(const std::string& name, const Value& decl, const LoadOptions& opts, const Profile& profile,
-                      const EnvLookup& lookup, Value& top_level) {
+Service build_service(const std::string& name, const Mark& key_mark, const Value& decl, const LoadOptions& opts,
+                      const Profile& profile, const EnvLookup& lookup, Value& top_level) {
     Service svc;
     svc.name = name;
     std::string path = join_path("services", name);
@@ -299,9 +298,9 @@ Service build_service(const std::string& name, const Value& decl, const LoadOpti
             throw error_at(decl.find_entry("with")->key_mark, join_path(path, "with"),
                            "'with' sets template parameters, but this service has no template");
         if (!overrides.find("image") && !overrides.find("build"))
-            throw error_at(decl.mark(), path,
+            throw error_at(key_mark.known() ? key_mark : decl.mark(), path,
                            fmt::format("service '{}' needs a template, an image or a build", name))
-                .hint("add `template: NAME` (see `devenv config --templates`) or `image:`/`build:`");
+                .hint("add `template: NAME` (`devenv templates` lists them) or `image:` / `build:`");
         svc.compose = overrides;
         if (const Value* ports = svc.compose.find("ports")) (void)ports;
     }
@@ -360,7 +359,7 @@ Profile load_profile(const LoadOptions& opts) {
     ProfileSource src = locate_profile(opts.project_dir, opts.profile, opts.file);
     profile.source = src.builtin ? "built-in" : src.shown_path;
 
-    std::vector<std::string> chain;
+    std::vector<ChainLink> chain;
     Value doc = resolve_extends(opts.project_dir, src, chain);
     if (const Value* ov = doc.find("overlays"); ov && ov->is_mapping())
         for (const auto& e : ov->entries()) profile.available_overlays.push_back(e.key);
@@ -404,10 +403,13 @@ Profile load_profile(const LoadOptions& opts) {
     if (const Value* services = doc.find("services")) {
         for (const auto& e : services->entries()) {
             Value decl = e.value.is_null() ? Value::mapping(e.value.mark()) : e.value;
-            profile.services.push_back(build_service(e.key, decl, opts, profile, lookup, top));
+            profile.services.push_back(build_service(e.key, e.key_mark, decl, opts, profile, lookup, top));
         }
     }
-    if (profile.services.empty()) throw error_at(doc.mark(), "services", "the profile declares no services");
+    if (profile.services.empty()) {
+        const Value::Entry* e = doc.find_entry("services");
+        throw error_at(e ? e->key_mark : doc.mark(), "services", "the profile declares no services");
+    }
     check_dependencies(profile, doc);
     profile.top_level = top;
 

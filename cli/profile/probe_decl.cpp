@@ -55,7 +55,7 @@ ProbeSpec probe_from_decl(const Value& decl, const Value& compose, const std::ve
                       p.kind == "aws" || p.kind == "kafka";
     if (needs_port && p.port == 0) {
         Mark at = decl.is_mapping() ? decl.mark() : compose.mark();
-        throw error_at(at, path, fmt::format("a {} probe needs a port, and the service publishes none", p.kind))
+        throw error_at(at, path, fmt::format("{} {} probe needs a port, and the service publishes none", p.kind == "http" || p.kind == "aws" ? "an" : "a", p.kind))
             .hint("set probe.port to the host port, or publish one under ports:");
     }
     if (p.kind == "log" && p.pattern.empty())

@@ -92,7 +92,11 @@ Value parse_yaml(std::string text, std::string path, std::string base_dir) {
     } catch (const YAML::ParserException& e) {
         Mark m = mark_of(file, e.mark);
         if (e.mark.is_null()) m = Mark{file, 1, 1, {}};
-        throw error_at(m, {}, fmt::format("YAML syntax error: {}", e.msg));
+        Error err = error_at(m, {}, fmt::format("YAML syntax error: {}", e.msg));
+        std::string line = file->line(m.line);
+        if (line.find('\t') != std::string::npos && line.find_first_not_of(" \t") > line.find('\t'))
+            err.hint("YAML does not allow tabs for indentation; indent with spaces");
+        throw err;
     }
     return convert(root, file, {});
 }

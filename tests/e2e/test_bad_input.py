@@ -2,6 +2,7 @@
 whatever else it needs), an optional `args` file (one argument a line; default `render`),
 and `expected.txt`, the full error devenv must print. Every case must exit 2, print exactly
 that message (file:line:col, key path, source line, caret, hint) and write nothing."""
+import os
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def test_bad_input(tmp_path, case):
     args = args_file.read_text().split("\n") if args_file.exists() else ["render"]
     args = [a for a in args if a] + ["-o", "out.yaml"] if args[:1] == ["render"] else [a for a in args if a]
     r = run(args, cwd=proj)
+    if os.environ.get("DEVENV_UPDATE_GOLDEN") == "1":
+        (case / "expected.txt").write_text(r.err)
     expected = (case / "expected.txt").read_text()
     assert r.code == 2, r
     assert r.err == expected
