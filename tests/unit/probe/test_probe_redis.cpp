@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <sys/time.h>
+
 #include <string>
 #include <utility>
+
+#include <hiredis/hiredis.h>
 
 #include "probe/probe.hpp"
 #include "test_probe_support.hpp"
@@ -128,6 +132,36 @@ TEST_CASE("redis: real server without a password rejects AUTH (needs DEVENV_TEST
     CHECK_FALSE(r.ready);
     INFO(r.detail);
     CHECK(r.detail.find("AUTH") != std::string::npos);
+}
+
+TEST_CASE("redis: real server with requirepass: AUTH right, wrong, missing (needs DEVENV_TEST_REDIS)"
+          * doctest::skip(no_redis())) {
+    auto spec = real_redis();
+    // Turn a password on for this test only, and off again whatever happens.
+    auto* admin = redisConnectWithTimeout(spec.host.c_str(), spec.port, timeval{1, 0});
+    REQUIRE((admin != nullptr && admin->err == 0));
+    auto run = [&](const char* cmd) { freeReplyObject(redisCommand(admin, cmd)); };
+    run("CONFIG SET requirepass s3cret");
+    struct Restore {
+        redisContext* c;
+        ~Restore() {
+            freeReplyObject(redisCommand(c, "CONFIG SET requirepass %s", ""));
+            redisFree(c);
+        }
+    } restore{admin};
+
+    auto r = probe_redis(spec);
+    CHECK_FALSE(r.ready);
+    CHECK(r.detail == "authentication required (no password set)");
+    spec.password = "wrong";
+    r = probe_redis(spec);
+    CHECK_FALSE(r.ready);
+    INFO(r.detail);
+    CHECK(r.detail.starts_with("WRONGPASS"));
+    spec.password = "s3cret";
+    r = probe_redis(spec);
+    CHECK(r.ready);
+    CHECK(r.detail == "PONG");
 }
 
 }
