@@ -65,6 +65,9 @@ int connect_one(const addrinfo& ai, Clock::time_point deadline) {
 
 }  // namespace
 
+// Caution for callers: a port published through docker-proxy (the engine's userland proxy, used
+// here with --iptables=false) accepts as soon as the container runs, listening or not, and then
+// hangs up. So "connected" proves little for a published port; prefer a protocol probe.
 ProbeResult probe_tcp(const ProbeSpec& spec) {
     auto start = Clock::now();
     ProbeResult result;
