@@ -30,8 +30,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("--no-color", g.no_color, "No colours (also NO_COLOR)");
     app.add_flag("--show-secrets", g.show_secrets, "Do not mask passwords and tokens");
     app.add_option("--timeout", g.timeout, "Give up waiting after this long (e.g. 120s)")->type_name("DURATION");
-    app.add_option("--set", g.sets, "Override a profile value by its dotted path (repeatable)")->type_name("PATH=VALUE");
-    app.add_option("--overlay", g.overlays, "Apply the profile's overlay NAME (repeatable)")->type_name("NAME");
+    app.add_option("--set", g.sets, "Override a profile value by its dotted path (repeatable)")->type_name("PATH=VALUE")->allow_extra_args(false);
+    app.add_option("--overlay", g.overlays, "Apply the profile's overlay NAME (repeatable)")->type_name("NAME")->allow_extra_args(false);
     app.add_option("--port-offset", g.port_offset, "Shift every published host port by N")->type_name("N");
     app.add_option("--project-name", g.project_name, "Compose project name (default: DEVENV_PROJECT or the folder)")
         ->type_name("NAME");
@@ -52,6 +52,7 @@ int run_app(int argc, char** argv) {
     register_config(app, ctx);
     register_profiles(app, ctx);
     register_version(app, ctx);
+    register_templates(app, ctx);
 
     app.parse_complete_callback([&] {
         ctx.ui = std::make_unique<Ui>(detect_ui_options(ctx.global.json, ctx.global.quiet, ctx.global.verbose,

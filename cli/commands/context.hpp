@@ -46,5 +46,6 @@ void register_render(CLI::App& app, Context& ctx);
 void register_config(CLI::App& app, Context& ctx);
 void register_profiles(CLI::App& app, Context& ctx);
 void register_version(CLI::App& app, Context& ctx);
+void register_templates(CLI::App& app, Context& ctx);
 
 }  // namespace devenv
