@@ -1,0 +1,120 @@
+#include "state/state.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace devenv {
+
+StateDir state_dir(const std::string& project_dir) { return StateDir{project_dir + "/.devenv"}; }
+
+nlohmann::json StateRecord::to_json() const {
+    return nlohmann::json{{"schema_version", schema_version}, {"profile", profile}, {"project", project},
+                          {"overlays", overlays}, {"sets", sets}, {"port_offset", port_offset},
+                          {"compose_hash", compose_hash}, {"up_at", up_at}, {"seeded", seeded}};
+}
+
+StateRecord StateRecord::from_json(const nlohmann::json& j) {
+    StateRecord s;
+    s.schema_version = j.value("schema_version", 1);
+    s.profile = j.value("profile", "");
+    s.project = j.value("project", "");
+    s.overlays = j.value("overlays", std::vector<std::string>{});
+    s.sets = j.value("sets", std::vector<std::string>{});
+    s.port_offset = j.value("port_offset", 0);
+    s.compose_hash = j.value("compose_hash", "");
+    s.up_at = j.value("up_at", "");
+    if (j.contains("seeded") && j["seeded"].is_object()) s.seeded = j["seeded"];
+    return s;
+}
+
+std::optional<StateRecord> read_state(const StateDir& dir) {
+    std::ifstream in(dir.state_file());
+    if (!in) return std::nullopt;
+    try {
+        return StateRecord::from_json(nlohmann::json::parse(in));
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;  // a damaged record is as good as none: the next `up` rewrites it
+    }
+}
+
+void write_state(const StateDir& dir, const StateRecord& s) {
+    write_file_if_changed(dir.state_file(), s.to_json().dump(2) + "\n", FileMode::secret);
+}
+
+void remove_state(const StateDir& dir) {
+    std::error_code ec;
+    std::filesystem::remove(dir.state_file(), ec);
+}
+
+ProjectLock::ProjectLock(const StateDir& dir, const std::string& command, std::chrono::milliseconds wait) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir.root, ec);
+    fd_ = ::open(dir.lock_file().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0)
+        throw Error(ErrorKind::io, fmt::format("cannot open {}: {}", dir.lock_file(), std::strerror(errno)));
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            throw Error(ErrorKind::io, fmt::format("cannot lock {}: {}", dir.lock_file(), std::strerror(errno)));
+        if (std::chrono::steady_clock::now() >= deadline) {
+            std::ifstream in(dir.lock_file());
+            std::string holder((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            while (!holder.empty() && holder.back() == '\n') holder.pop_back();
+            ::close(fd_);
+            fd_ = -1;
+            throw Error(ErrorKind::usage,
+                        fmt::format("another devenv command is changing this project ({})",
+                                    holder.empty() ? "holder unknown" : holder))
+                .hint("wait for it to finish, or stop it; the lock goes away with its process");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::string who = fmt::format("pid {}, `devenv {}`, since {}", ::getpid(), command, now_iso8601());
+    if (::ftruncate(fd_, 0) == 0) {
+        ssize_t n = ::pwrite(fd_, who.data(), who.size(), 0);
+        (void)n;
+    }
+}
+
+ProjectLock::~ProjectLock() {
+    if (fd_ >= 0) {
+        if (::ftruncate(fd_, 0) != 0) { /* the content is advisory only */ }
+        ::flock(fd_, LOCK_UN);
+        ::close(fd_);
+    }
+}
+
+std::string sha256_hex(const std::string& data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
+    return out;
+}
+
+std::string now_iso8601() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace devenv
