@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -108,6 +109,16 @@ MOTO_CASE("dynamodb: table with GSI and TTL, item round trip, typed error on re-
     REQUIRE(got.ok());
     CHECK(got.json()["Item"]["note"]["S"] == "caf\u00e9 & co");
 
+    // A request body well past any transport buffer, to see it arrive whole.
+    json big = item;
+    big["sk"] = {{"S", "big"}};
+    big["blob"] = {{"S", std::string(64 * 1024, 'x')}};
+    REQUIRE(c.call_json("dynamodb", "PutItem", {{"TableName", "devenv-it-orders"}, {"Item", big}}).ok());
+    AwsResult got_big = c.call_json("dynamodb", "GetItem",
+                                    {{"TableName", "devenv-it-orders"}, {"Key", {{"pk", big["pk"]}, {"sk", big["sk"]}}}});
+    REQUIRE(got_big.ok());
+    CHECK(got_big.json()["Item"]["blob"]["S"].get<std::string>().size() == 64 * 1024);
+
     AwsResult missing = c.call_json("dynamodb", "DescribeTable", {{"TableName", "devenv-it-missing"}});
     CHECK(missing.status == 400);
     CHECK(missing.code == "ResourceNotFoundException");
@@ -176,6 +187,11 @@ MOTO_CASE("s3: bucket, object with an awkward key, listing, presigned GET, typed
     REQUIRE(buckets.ok());
     auto names = xml_values(buckets.body, "Name");
     CHECK(std::find(names.begin(), names.end(), "devenv-it-assets") != names.end());
+
+    CHECK(c.s3("HEAD", "devenv-it-assets").status == 200);
+    AwsResult nohead = c.s3("HEAD", "devenv-it-missing-bucket");
+    CHECK(nohead.status == 404);
+    CHECK(nohead.body.empty());
 
     AwsResult nobucket = c.s3("GET", "devenv-it-missing-bucket", "x");
     CHECK(nobucket.status == 404);
