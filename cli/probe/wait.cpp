@@ -1,0 +1,219 @@
+#include "probe/wait.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace devenv {
+
+using Clock = std::chrono::steady_clock;
+
+ProbeResult run_probe(const ProbeSpec& spec, const std::string& service, ProbeContext& ctx,
+                      const ContainerView& container, const WaitHooks& hooks) {
+    const std::string& k = spec.kind;
+    if (k == "tcp") return probe_tcp(spec);
+    if (k == "http") return probe_http(spec, ctx);
+    if (k == "postgres") return probe_postgres(spec);
+    if (k == "redis") return probe_redis(spec);
+    if (k == "kafka") return probe_kafka(spec);
+    if (k == "aws") return probe_aws(spec, ctx);
+    ProbeResult r;
+    if (k == "docker") {
+        if (container.health.empty()) {
+            r.ready = container.state == "running";
+            r.detail = r.ready ? "running (no healthcheck)" : container.state;
+        } else {
+            r.ready = container.health == "healthy";
+            r.detail = r.ready ? "healthy" : fmt::format("healthcheck {}{}", container.health,
+                                                         container.health_log.empty() ? "" : ": " + container.health_log);
+        }
+        return r;
+    }
+    if (k == "log") {
+        if (!hooks.logs) return {false, "log probes need the engine", {}};
+        std::string log = hooks.logs(service);
+        try {
+            r.ready = std::regex_search(log, std::regex(spec.pattern));
+        } catch (const std::regex_error& e) {
+            r.detail = fmt::format("bad pattern /{}/: {}", spec.pattern, e.what());
+            return r;
+        }
+        if (!r.ready) r.detail = fmt::format("no log line matches /{}/ yet", spec.pattern);
+        return r;
+    }
+    if (k == "exec") {
+        if (!hooks.exec) return {false, "exec probes need the engine", {}};
+        int code = hooks.exec(service, spec.command);
+        r.ready = code == 0;
+        if (!r.ready) r.detail = fmt::format("`{}` exited {}", fmt::join(spec.command, " "), code);
+        return r;
+    }
+    // "none": ready once the container runs.
+    r.ready = container.state == "running";
+    r.detail = r.ready ? "running" : (container.state.empty() ? "no container" : container.state);
+    return r;
+}
+
+namespace {
+
+struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::map<std::string, ContainerView> containers;
+    std::map<std::string, int> first_restarts;  // restart counts when the wait began
+    std::map<std::string, bool> ready;
+    bool any_failed = false;
+    bool stop = false;
+};
+
+bool container_failed(const ContainerView& c, int first_restarts, std::string& why) {
+    if (!c.exists) return false;
+    if (c.state == "exited" || c.state == "dead") {
+        why = fmt::format("container exited with code {}", c.exit_code);
+        return true;
+    }
+    if (c.state == "restarting" || c.restart_count > first_restarts) {
+        why = fmt::format("container is restarting (exit code {}, {} restarts)", c.exit_code, c.restart_count);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+WaitResult wait_for_services(const std::vector<WaitService>& services, std::chrono::milliseconds overall,
+                             const WaitHooks& hooks) {
+    auto start = Clock::now();
+    Shared shared;
+    shared.containers = hooks.containers();
+    for (const auto& [name, c] : shared.containers) shared.first_restarts[name] = c.restart_count;
+
+    WaitResult result;
+    result.services.resize(services.size());
+    std::mutex event_mu;
+    auto emit = [&](WaitEvent e) {
+        if (!hooks.on_event) return;
+        std::lock_guard<std::mutex> lock(event_mu);
+        hooks.on_event(e);
+    };
+    auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start); };
+    auto interrupted = [&] { return hooks.interrupted && hooks.interrupted->load(); };
+
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        threads.emplace_back([&, i] {
+            const WaitService& svc = services[i];
+            ServiceOutcome& out = result.services[i];
+            out.name = svc.name;
+            auto deadline = start + std::min(overall, svc.probe.timeout);
+            emit({WaitEvent::Kind::waiting, svc.name, "", elapsed(), 0});
+            // Dependencies first: probing a service whose database is not up only adds load.
+            {
+                std::unique_lock<std::mutex> lock(shared.mu);
+                bool deps = shared.cv.wait_until(lock, deadline, [&] {
+                    if (shared.stop) return true;
+                    for (const auto& d : svc.depends_on)
+                        if (!shared.ready[d]) return false;
+                    return true;
+                });
+                if (!deps || shared.stop) {
+                    if (!deps) out.detail = fmt::format("still waiting for {}", fmt::join(svc.depends_on, ", "));
+                    else out.detail = "stopped";
+                    return;
+                }
+            }
+            ProbeContext ctx;
+            auto delay = std::chrono::milliseconds(50);
+            bool announced = false;
+            while (true) {
+                ContainerView c;
+                {
+                    std::lock_guard<std::mutex> lock(shared.mu);
+                    if (shared.stop) {
+                        out.detail = out.detail.empty() ? "stopped" : out.detail;
+                        return;
+                    }
+                    c = shared.containers[svc.name];
+                    std::string why;
+                    if (container_failed(c, shared.first_restarts[svc.name], why)) {
+                        out.exited = true;
+                        out.detail = why;
+                        break;
+                    }
+                }
+                if (!announced) {
+                    emit({WaitEvent::Kind::probing, svc.name, "", elapsed(), 0});
+                    announced = true;
+                }
+                ProbeResult r = run_probe(svc.probe, svc.name, ctx, c, hooks);
+                ++out.attempts;
+                if (r.ready) {
+                    out.ready = true;
+                    out.detail = r.detail;
+                    out.ready_after = elapsed();
+                    {
+                        std::lock_guard<std::mutex> lock(shared.mu);
+                        shared.ready[svc.name] = true;
+                    }
+                    shared.cv.notify_all();
+                    emit({WaitEvent::Kind::ready, svc.name, r.detail, out.ready_after, out.attempts});
+                    return;
+                }
+                out.detail = r.detail;
+                if (Clock::now() + delay >= deadline) {
+                    out.detail = fmt::format("not ready after {} s: {}",
+                                             std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count(),
+                                             r.detail);
+                    break;
+                }
+                std::unique_lock<std::mutex> lock(shared.mu);
+                shared.cv.wait_for(lock, delay, [&] { return shared.stop; });
+                delay = std::min(std::chrono::milliseconds(1000), delay * 3 / 2);
+            }
+            {
+                std::lock_guard<std::mutex> lock(shared.mu);
+                shared.any_failed = true;
+            }
+            if (hooks.log_tail) out.log_tail = hooks.log_tail(svc.name, 20);
+            emit({WaitEvent::Kind::failed, svc.name, out.detail, elapsed(), out.attempts});
+        });
+    }
+
+    // The watcher: container states for fail-fast, and Ctrl-C.
+    while (true) {
+        bool all_done = true;
+        bool any_failed = false;
+        {
+            std::lock_guard<std::mutex> lock(shared.mu);
+            for (const auto& s : services)
+                if (!shared.ready[s.name]) all_done = false;
+            any_failed = shared.any_failed;
+        }
+        if (all_done) break;
+        if (interrupted() || any_failed || Clock::now() - start > overall + std::chrono::seconds(2)) {
+            std::lock_guard<std::mutex> lock(shared.mu);
+            shared.stop = true;
+            result.interrupted = interrupted();
+        }
+        if (shared.stop) break;
+        auto fresh = hooks.containers();
+        {
+            std::lock_guard<std::mutex> lock(shared.mu);
+            shared.containers = std::move(fresh);
+            for (const auto& [name, c] : shared.containers)
+                if (!shared.first_restarts.count(name)) shared.first_restarts[name] = c.restart_count;
+        }
+        shared.cv.notify_all();
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    shared.cv.notify_all();
+    for (auto& t : threads) t.join();
+    result.ok = !result.interrupted;
+    for (const auto& o : result.services) result.ok = result.ok && o.ready;
+    return result;
+}
+
+}  // namespace devenv

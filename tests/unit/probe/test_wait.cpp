@@ -1,0 +1,99 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "probe/wait.hpp"
+
+using namespace devenv;
+using namespace std::chrono_literals;
+
+namespace {
+WaitService none_probe(std::string name, std::vector<std::string> deps = {}) {
+    WaitService s;
+    s.name = std::move(name);
+    s.probe.kind = "none";
+    s.probe.timeout = 5s;
+    s.depends_on = std::move(deps);
+    return s;
+}
+}  // namespace
+
+TEST_SUITE("probe.wait") {
+    TEST_CASE("ready services finish quickly, dependencies first") {
+        std::vector<std::string> order;
+        std::mutex mu;
+        WaitHooks hooks;
+        auto t0 = std::chrono::steady_clock::now();
+        hooks.containers = [&] {
+            std::map<std::string, ContainerView> m;
+            bool late = std::chrono::steady_clock::now() - t0 > 300ms;
+            m["db"] = {true, late ? "running" : "created", 0, 0, "", ""};
+            m["api"] = {true, "running", 0, 0, "", ""};
+            return m;
+        };
+        hooks.on_event = [&](const WaitEvent& e) {
+            if (e.kind == WaitEvent::Kind::ready) {
+                std::lock_guard<std::mutex> l(mu);
+                order.push_back(e.service);
+            }
+        };
+        WaitResult r = wait_for_services({none_probe("api", {"db"}), none_probe("db")}, 10s, hooks);
+        CHECK(r.ok);
+        CHECK(order == std::vector<std::string>{"db", "api"});
+        CHECK(r.services[1].ready_after >= 250ms);
+    }
+
+    TEST_CASE("an exited container fails fast with its log tail") {
+        WaitHooks hooks;
+        auto t0 = std::chrono::steady_clock::now();
+        hooks.containers = [&] {
+            std::map<std::string, ContainerView> m;
+            bool dead = std::chrono::steady_clock::now() - t0 > 200ms;
+            m["db"] = {true, dead ? "exited" : "created", dead ? 3 : 0, 0, "", ""};
+            return m;
+        };
+        hooks.log_tail = [](const std::string&, int) { return std::vector<std::string>{"FATAL: boom"}; };
+        WaitService db = none_probe("db");
+        db.probe.timeout = 30s;
+        WaitResult r = wait_for_services({db}, 60s, hooks);
+        auto took = std::chrono::steady_clock::now() - t0;
+        CHECK_FALSE(r.ok);
+        CHECK(r.services[0].exited);
+        CHECK(r.services[0].detail == "container exited with code 3");
+        CHECK(r.services[0].log_tail == std::vector<std::string>{"FATAL: boom"});
+        CHECK(took < 2s);
+    }
+
+    TEST_CASE("a service's timeout ends the wait with the last probe error") {
+        WaitHooks hooks;
+        hooks.containers = [] { return std::map<std::string, ContainerView>{{"db", {true, "running", 0, 0, "", ""}}}; };
+        WaitService db;
+        db.name = "db";
+        db.probe.kind = "tcp";
+        db.probe.port = 1;  // nothing listens on port 1
+        db.probe.timeout = 600ms;
+        auto t0 = std::chrono::steady_clock::now();
+        WaitResult r = wait_for_services({db}, 60s, hooks);
+        CHECK_FALSE(r.ok);
+        CHECK(r.services[0].detail.starts_with("not ready after"));
+        CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+    }
+
+    TEST_CASE("interruption stops the wait") {
+        std::atomic<bool> stop{false};
+        WaitHooks hooks;
+        hooks.containers = [] { return std::map<std::string, ContainerView>{{"db", {true, "created", 0, 0, "", ""}}}; };
+        hooks.interrupted = &stop;
+        std::thread t([&] {
+            std::this_thread::sleep_for(300ms);
+            stop = true;
+        });
+        auto t0 = std::chrono::steady_clock::now();
+        WaitResult r = wait_for_services({none_probe("db")}, 60s, hooks);
+        t.join();
+        CHECK(r.interrupted);
+        CHECK_FALSE(r.ok);
+        CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+    }
+}
