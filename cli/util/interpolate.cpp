@@ -1,154 +1,238 @@
 #include "util/interpolate.hpp"
 
-#include <cctype>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 namespace {
 
-bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool braced_name_char(char c) { return name_char(c) || c == '.' || c == '-'; }
+bool name_start(char c) { return is_alpha(c) || c == '_'; }
+bool name_char(char c) { return is_alnum(c) || c == '_'; }
 
-struct Parser {
-    std::string_view in;
-    const VarLookup& lookup;
-    std::size_t base;  // offset of `in` within the original input, for messages
+// Parsed first, evaluated second: syntax errors surface in branches that are never taken.
+struct Piece {
+    std::string literal;     // a run of text, when `name` is empty
+    std::string name;
+    std::string_view op;     // "", ":-", "-", ":+", "+", ":?" or "?"
+    std::vector<Piece> arg;  // default, alternative or message
+    std::size_t offset = 0;  // of the '$' in the whole input
+};
 
-    InterpolationResult fail(std::size_t at, std::string msg) const {
-        InterpolationResult r;
-        r.ok = false;
-        r.message = std::move(msg);
-        r.offset = base + at;
-        return r;
+struct Failure {
+    InterpolationError error = InterpolationError::none;
+    std::string message;
+    std::string variable;
+    std::size_t offset = 0;
+};
+
+// Length of the Compose name at the start of `s` (0 if none).
+std::size_t plain_name_length(std::string_view s) {
+    if (s.empty() || !name_start(s[0])) return 0;
+    std::size_t k = 1;
+    while (k < s.size() && name_char(s[k])) ++k;
+    return k;
+}
+
+// Length of a devenv qualified name (qualifier.segment...) at the start of `s`, 0 if none.
+std::size_t qualified_name_length(std::string_view s) {
+    if (s.empty() || !name_start(s[0])) return 0;
+    std::size_t k = 1;
+    while (k < s.size() && (name_char(s[k]) || s[k] == '-')) ++k;
+    if (s[k - 1] == '-') return 0;
+    std::size_t segments = 0;
+    while (k + 1 < s.size() && s[k] == '.' && name_start(s[k + 1])) {
+        k += 2;
+        while (k < s.size() && name_char(s[k])) ++k;
+        ++segments;
     }
+    return segments > 0 ? k : 0;
+}
 
-    // Finds the '}' closing the brace opened before `from`, skipping nested ${...}.
-    std::optional<std::size_t> closing(std::size_t from) const {
-        int depth = 1;
-        for (std::size_t i = from; i < in.size(); ++i) {
-            if (in[i] == '$' && i + 1 < in.size() && in[i + 1] == '$') {
-                ++i;
-            } else if (in[i] == '$' && i + 1 < in.size() && in[i + 1] == '{') {
-                ++depth;
-                ++i;
-            } else if (in[i] == '}') {
-                if (--depth == 0) return i;
-            }
-        }
-        return std::nullopt;
+// Index of the '}' closing a "${" whose body starts at `from`. Compose counts every brace,
+// so "${A:-{x}}" has the default "{x}".
+std::optional<std::size_t> closing_brace(std::string_view in, std::size_t from) {
+    int depth = 1;
+    for (std::size_t i = from; i < in.size(); ++i) {
+        if (in[i] == '{') ++depth;
+        else if (in[i] == '}' && --depth == 0) return i;
     }
+    return std::nullopt;
+}
 
-    InterpolationResult run() const {
-        std::string out;
+std::string shorten(std::string_view s) {
+    constexpr std::size_t max = 40;
+    return s.size() <= max ? std::string(s) : fmt::format("{}...", s.substr(0, max));
+}
+
+class Parser {
+public:
+    explicit Parser(Failure& failure) : failure_(failure) {}
+
+    // `in` is a slice of the whole input starting at offset `base`.
+    bool parse(std::string_view in, std::size_t base, std::vector<Piece>& out) {
+        std::string text;
+        auto flush = [&] {
+            if (text.empty()) return;
+            Piece p;
+            p.literal = std::move(text);
+            out.push_back(std::move(p));
+            text.clear();
+        };
         for (std::size_t i = 0; i < in.size(); ++i) {
-            char c = in[i];
-            if (c != '$') {
-                out += c;
-                continue;
-            }
-            if (i + 1 >= in.size()) {
-                out += '$';  // a trailing lone $ is kept, as Compose does
-                continue;
-            }
-            char n = in[i + 1];
-            if (n == '$') {
-                out += '$';
+            char next = i + 1 < in.size() ? in[i + 1] : '\0';
+            if (in[i] != '$' || i + 1 >= in.size()) {
+                text += in[i];
+            } else if (next == '$') {
+                text += '$';
                 ++i;
-                continue;
-            }
-            if (name_start(n)) {
-                std::size_t j = i + 1;
-                while (j < in.size() && name_char(in[j])) ++j;
-                auto v = lookup(in.substr(i + 1, j - i - 1));
-                out += v.value_or("");
-                i = j - 1;
-                continue;
-            }
-            if (n != '{') return fail(i, "invalid interpolation: a '$' must be followed by a name, '{' or another '$' (write $$ for a literal $)");
-            auto close = closing(i + 2);
-            if (!close) return fail(i, "unterminated '${': missing '}'");
-            std::string_view body = in.substr(i + 2, *close - i - 2);
-            std::size_t k = 0;
-            while (k < body.size() && braced_name_char(body[k])) ++k;
-            std::string_view name = body.substr(0, k);
-            if (name.empty() || !(name_start(name[0])))
-                return fail(i, fmt::format("invalid variable name in '${{{}}}'", body));
-            std::string_view op;
-            std::string_view arg;
-            if (k < body.size()) {
-                if (body[k] == ':' && k + 1 < body.size() && (body[k + 1] == '-' || body[k + 1] == '?' || body[k + 1] == '+')) {
-                    op = body.substr(k, 2);
-                    arg = body.substr(k + 2);
-                } else if (body[k] == '-' || body[k] == '?' || body[k] == '+') {
-                    op = body.substr(k, 1);
-                    arg = body.substr(k + 1);
-                } else {
-                    return fail(i + 2 + k, fmt::format("invalid character '{}' in '${{{}}}'", body[k], body));
+            } else if (name_start(next)) {
+                flush();
+                std::size_t len = plain_name_length(in.substr(i + 1));
+                Piece p;
+                p.name = std::string(in.substr(i + 1, len));
+                p.offset = base + i;
+                out.push_back(std::move(p));
+                i += len;
+            } else if (next == '{') {
+                flush();
+                auto close = closing_brace(in, i + 2);
+                if (!close) {
+                    return fail(InterpolationError::syntax, base + i, name_in(in.substr(i + 2)),
+                                fmt::format("unterminated '{}': missing '}}'", shorten(in.substr(i))));
                 }
+                Piece p;
+                p.offset = base + i;
+                if (!braced(in.substr(i + 2, *close - i - 2), base + i + 2, p)) return false;
+                out.push_back(std::move(p));
+                i = *close;
+            } else {
+                text += '$';  // "$1", "$ ", "$é": Compose keeps these as written
             }
-            auto value = lookup(name);
-            bool set = value.has_value();
-            bool nonempty = set && !value->empty();
-            auto expand = [&](std::string_view text, std::size_t at) {
-                Parser sub{text, lookup, base + at};
-                return sub.run();
-            };
-            std::size_t arg_at = i + 2 + k + op.size();
-            if (op.empty()) {
-                out += value.value_or("");
-            } else if (op == ":-" || op == "-") {
-                bool use_default = op == ":-" ? !nonempty : !set;
-                if (use_default) {
-                    auto r = expand(arg, arg_at);
-                    if (!r.ok) return r;
-                    out += r.value;
-                } else {
-                    out += *value;
-                }
-            } else if (op == ":+" || op == "+") {
-                bool use_alt = op == ":+" ? nonempty : set;
-                if (use_alt) {
-                    auto r = expand(arg, arg_at);
-                    if (!r.ok) return r;
-                    out += r.value;
-                }
-            } else {  // :? and ?
-                bool missing = op == ":?" ? !nonempty : !set;
-                if (missing) {
-                    auto r = expand(arg, arg_at);
-                    std::string msg = r.ok ? r.value : std::string(arg);
-                    std::string what = op == ":?" ? "is not set or is empty" : "is not set";
-                    return fail(i, msg.empty() ? fmt::format("required variable {} {}", name, what)
-                                               : fmt::format("required variable {} {}: {}", name, what, msg));
-                }
-                out += *value;
-            }
-            i = *close;
         }
-        InterpolationResult r;
-        r.value = std::move(out);
-        return r;
+        flush();
+        return true;
+    }
+
+private:
+    Failure& failure_;
+
+    static std::string name_in(std::string_view body) {
+        std::size_t q = qualified_name_length(body);
+        return std::string(body.substr(0, q ? q : plain_name_length(body)));
+    }
+
+    bool fail(InterpolationError error, std::size_t offset, std::string variable, std::string message) {
+        failure_ = Failure{error, std::move(message), std::move(variable), offset};
+        return false;
+    }
+
+    // The text between "${" and its "}", which starts at `base` in the whole input.
+    bool braced(std::string_view body, std::size_t base, Piece& p) {
+        std::size_t len = qualified_name_length(body);
+        if (len == 0) len = plain_name_length(body);
+        std::size_t dollar = base - 2;
+        if (len == 0) {
+            return fail(InterpolationError::syntax, dollar, "",
+                        body.empty() ? std::string("missing variable name in '${}'")
+                                     : fmt::format("invalid variable name in '${{{}}}'", shorten(body)));
+        }
+        p.name = std::string(body.substr(0, len));
+        std::string_view rest = body.substr(len);
+        if (rest.empty()) return true;
+        if (rest.size() >= 2 && rest[0] == ':' && (rest[1] == '-' || rest[1] == '+' || rest[1] == '?'))
+            p.op = rest.substr(0, 2);
+        else if (rest[0] == '-' || rest[0] == '+' || rest[0] == '?')
+            p.op = rest.substr(0, 1);
+        else
+            return fail(InterpolationError::syntax, base + len, p.name,
+                        fmt::format("invalid character '{}' after variable name {} in '${{{}}}' "
+                                    "(expected '}}', ':-', '-', ':+', '+', ':?' or '?')",
+                                    rest[0], p.name, shorten(body)));
+        return parse(rest.substr(p.op.size()), base + len + p.op.size(), p.arg);
     }
 };
+
+class Evaluator {
+public:
+    Evaluator(const VarLookup& lookup, Failure& failure) : lookup_(lookup), failure_(failure) {}
+
+    bool run(const std::vector<Piece>& pieces, std::string& out) {
+        for (const auto& p : pieces) {
+            if (p.name.empty()) {
+                out += p.literal;
+                continue;
+            }
+            auto value = lookup_(p.name);
+            bool set = value.has_value();
+            bool filled = set && !value->empty();
+            bool colon = p.op.size() == 2;
+            char kind = p.op.empty() ? '\0' : p.op.back();
+            if (kind == '-') {
+                if (colon ? filled : set) out += *value;
+                else if (!run(p.arg, out)) return false;
+            } else if (kind == '+') {
+                if ((colon ? filled : set) && !run(p.arg, out)) return false;
+            } else if (kind == '?' && !(colon ? filled : set)) {
+                std::string message;
+                if (!run(p.arg, message)) return false;
+                std::string what = set ? "is empty" : "is not set";
+                failure_ = Failure{InterpolationError::required,
+                                   message.empty() ? fmt::format("required variable {} {}", p.name, what)
+                                                   : fmt::format("required variable {} {}: {}", p.name, what, message),
+                                   p.name, p.offset};
+                return false;
+            } else {
+                out += value.value_or("");
+            }
+        }
+        return true;
+    }
+
+private:
+    const VarLookup& lookup_;
+    Failure& failure_;
+};
+
+InterpolationResult failed(Failure f) {
+    InterpolationResult r;
+    r.ok = false;
+    r.error = f.error;
+    r.message = std::move(f.message);
+    r.variable = std::move(f.variable);
+    r.offset = f.offset;
+    return r;
+}
 
 }  // namespace
 
 InterpolationResult try_interpolate(std::string_view input, const VarLookup& lookup) {
-    Parser p{input, lookup, 0};
-    return p.run();
+    Failure failure;
+    std::vector<Piece> pieces;
+    if (!Parser(failure).parse(input, 0, pieces)) return failed(std::move(failure));
+    InterpolationResult r;
+    if (!Evaluator(lookup, failure).run(pieces, r.value)) return failed(std::move(failure));
+    return r;
 }
 
 std::string interpolate(std::string_view input, const VarLookup& lookup) {
     auto r = try_interpolate(input, lookup);
     if (!r.ok) throw Error(ErrorKind::profile, r.message);
-    return r.value;
+    return std::move(r.value);
 }
 
-bool has_interpolation(std::string_view input) { return input.find('$') != std::string_view::npos; }
+bool has_interpolation(std::string_view input) {
+    for (std::size_t i = 0; i + 1 < input.size(); ++i) {
+        if (input[i] != '$') continue;
+        char next = input[i + 1];
+        if (next == '$' || next == '{' || name_start(next)) return true;
+    }
+    return false;
+}
 
 std::string escape_dollars(std::string_view input) {
     std::string out;
@@ -162,11 +246,11 @@ std::string escape_dollars(std::string_view input) {
 
 std::optional<std::string> whole_reference(std::string_view input) {
     if (input.size() < 4 || !input.starts_with("${") || input.back() != '}') return std::nullopt;
-    std::string_view name = input.substr(2, input.size() - 3);
-    if (name.empty() || !name_start(name[0])) return std::nullopt;
-    for (char c : name)
-        if (!braced_name_char(c)) return std::nullopt;
-    return std::string(name);
+    std::string_view body = input.substr(2, input.size() - 3);
+    std::size_t len = qualified_name_length(body);
+    if (len == 0) len = plain_name_length(body);
+    if (len == 0 || len != body.size()) return std::nullopt;
+    return std::string(body);
 }
 
 }  // namespace devenv

@@ -1,12 +1,25 @@
 #pragma once
 // Interpolation with Docker Compose's semantics:
-//   $VAR ${VAR}         value, or "" when unset
+//   $VAR ${VAR}         the value, or "" when unset
 //   ${VAR:-default}     default when unset or empty     ${VAR-default}  default when unset
-//   ${VAR:+alt}         alt when set and non-empty      ${VAR+alt}      alt when set
+//   ${VAR:+alt}         alt when set and not empty      ${VAR+alt}      alt when set
 //   ${VAR:?message}     error when unset or empty       ${VAR?message}  error when unset
 //   $$                  a literal $
-// Defaults, alternatives and messages may themselves be interpolated (${A:-${B:-x}}).
-// devenv extension: inside braces, names may contain '.' and '-' (${postgres.DATABASE_URL}).
+// A '$' followed by anything else ("$1", "$ ", a trailing "$") stays as written, as in Compose.
+// Defaults, alternatives and messages may themselves be interpolated (${A:-${B:-x}}); braces in
+// them nest ("${A:-{x}}" is "{x}"), as Compose counts them.
+//
+// Where devenv differs from Compose, on purpose:
+// - Qualified names inside braces: `${postgres.DATABASE_URL}`, `${aws.port}`, `${my-api.URL}`.
+//   A name with a '.' is `qualifier.segment[.segment...]`; segments are [A-Za-z_][A-Za-z0-9_]*,
+//   and only the qualifier (a service name) may also hold '-'. Without a '.', names are
+//   Compose's ([A-Za-z_][A-Za-z0-9_]*), so `${VAR-default}` keeps its meaning, and so does
+//   `${version-16.2}` (a segment cannot start with a digit). The one reading that changes is
+//   `${NAME-word.word}`, which names a qualified variable; write `${NAME:-word.word}` there.
+//   Unbraced `$VAR` takes Compose's names only.
+// - The branch not taken is not evaluated: `${A:-${B:?missing}}` with A set succeeds (Compose
+//   evaluates the default first and fails). Syntax errors are reported in every branch.
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,28 +27,41 @@
 
 namespace devenv {
 
+// Unset is nullopt; set but empty is "".
 using VarLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+enum class InterpolationError {
+    none,
+    syntax,    // unterminated "${", invalid name, unknown modifier
+    required,  // ${VAR:?msg} / ${VAR?msg} with VAR missing
+};
 
 struct InterpolationResult {
     bool ok = true;
-    std::string value;     // when ok
-    std::string message;   // when not: what is wrong, naming the variable
-    std::size_t offset = 0;  // when not: where in the input (0-based)
+    std::string value;  // when ok
+    // When not ok:
+    InterpolationError error = InterpolationError::none;
+    std::string message;     // what is wrong, naming the variable; no position
+    std::string variable;    // the variable concerned, when there is one
+    std::size_t offset = 0;  // 0-based byte offset in the input: the '$' of the reference, or
+                             // the offending character
 };
 
-// Never throws.
+// The core: never throws (except what `lookup` throws).
 InterpolationResult try_interpolate(std::string_view input, const VarLookup& lookup);
 
-// Throws Error(profile) with the message (the caller adds the position).
+// Throws Error(ErrorKind::profile) with the result's message, without a location: the caller
+// knows the YAML node's file:line:col and adds the offset (or uses try_interpolate).
 std::string interpolate(std::string_view input, const VarLookup& lookup);
 
-// Whether the string has anything interpolation would change ($$ counts).
+// Whether interpolation could change the string or fail on it: "$$", "$NAME" or "${".
 bool has_interpolation(std::string_view input);
 
-// Escapes every `$` as `$$`, for writing resolved values into a Compose file.
+// Every '$' doubled, so Compose reads a resolved value back unchanged.
 std::string escape_dollars(std::string_view input);
 
-// When the whole string is exactly one braced reference with no modifier ("${name}"), the name.
+// When the whole string is exactly one braced reference without modifier ("${name}",
+// "${postgres.port}"), the name; lets a caller substitute a typed value (a list stays a list).
 std::optional<std::string> whole_reference(std::string_view input);
 
 }  // namespace devenv

@@ -1,0 +1,27 @@
+#pragma once
+// Small string helpers shared by the parsers. ASCII only on purpose: the inputs are names,
+// keys and units, where locale-dependent classification would only add surprises.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace devenv {
+
+bool is_space(char c);  // ' ', \t, \n, \r, \f, \v
+bool is_digit(char c);
+bool is_alpha(char c);
+bool is_alnum(char c);
+char to_lower(char c);
+
+std::string_view trim(std::string_view s);
+std::string_view trim_left(std::string_view s);
+std::string_view trim_right(std::string_view s);
+
+// Every piece, empty ones included: split("a,,b", ',') is {"a", "", "b"}; split("", ',') is {""}.
+std::vector<std::string> split(std::string_view s, char sep);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+std::string lowercase(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace devenv
