@@ -1,46 +1,55 @@
 #include "util/suggest.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "util/strings.hpp"
 
 namespace devenv {
 
-namespace {
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-}  // namespace
-
-// Optimal string alignment distance: insertions, deletions, substitutions and adjacent
-// transpositions ("versoin" -> "version" is one edit).
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    // Three rows suffice: a transposition looks two rows back.
+    std::vector<std::size_t> before(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                cur[j] = std::min(cur[j], before[j - 2] + 1);
         }
+        std::swap(before, prev);
+        std::swap(prev, cur);
     }
-    return d[a.size()][b.size()];
+    return prev[b.size()];
 }
 
 std::optional<std::string> suggest(std::string_view input, const std::vector<std::string>& candidates) {
-    std::optional<std::string> best;
-    std::size_t best_d = 0;
+    for (const auto& c : candidates)
+        if (c == input) return c;
+    for (const auto& c : candidates)
+        if (iequals(c, input)) return c;
+    std::string lowered = lowercase(input);
     std::size_t limit = std::max<std::size_t>(1, input.size() / 3);
+    const std::string* best = nullptr;
+    std::size_t best_distance = 0;
     for (const auto& c : candidates) {
-        if (c == input) continue;
-        std::size_t d = edit_distance(input, c);
-        // A candidate that contains the input (or the reverse) is a likely meaning too: "dynamo" -> "dynamodb".
-        bool contains = input.size() >= 3 && (c.find(input) != std::string::npos || input.find(c) != std::string_view::npos);
-        if ((d <= limit || contains) && (!best || d < best_d)) {
-            best = c;
-            best_d = d;
+        std::size_t d = edit_distance(lowered, lowercase(c));
+        if (d <= limit && (!best || d < best_distance)) {
+            best = &c;
+            best_distance = d;
         }
     }
-    return best;
+    if (best) return *best;
+    // A name cut short is a likelier meaning than a far one, but only when it is not a guess.
+    if (input.size() < 3) return std::nullopt;
+    const std::string* only = nullptr;
+    for (const auto& c : candidates) {
+        if (!lowercase(c).starts_with(lowered)) continue;
+        if (only) return std::nullopt;
+        only = &c;
+    }
+    return only ? std::optional<std::string>(*only) : std::nullopt;
 }
 
 }  // namespace devenv
