@@ -90,7 +90,7 @@ private:
         if (key.empty())
             throw error_at(key_at, fmt::format("expected a variable name, found '{}'", text_[key_at]));
         if (!is_alpha(key[0]) && key[0] != '_')
-            throw error_at(key_at, fmt::format("invalid variable name '{}': it must start with a letter or '_'", key));
+            throw error_at(key_at, fmt::format("invalid variable name '{}'", key));
         int line = line_index(key_at) + 1;
         while (p < end && blank(text_[p])) ++p;
         if (p == end || text_[p] == '#') {
