@@ -104,6 +104,23 @@ TEST_SUITE("util.interpolate") {
         CHECK(run("x}y{") == "x}y{");
     }
 
+    TEST_CASE("the Compose documentation's examples") {
+        const VarLookup docs = env({{"TAG", "v1.5"}, {"FOO", "foo"}, {"EMPTY", ""}});
+        CHECK(run("webapp:${TAG}", docs) == "webapp:v1.5");
+        CHECK(run("${VARIABLE:-${FOO}}", docs) == "foo");
+        CHECK(run("${VARIABLE:-${FOO:-default}}", docs) == "foo");
+        CHECK(run("${VARIABLE:-${BAR:-default}}", docs) == "default");
+        CHECK(failure("${VARIABLE?$FOO}", docs).message == "required variable VARIABLE is not set: foo");
+        CHECK(run("echo $$VAR_NOT_INTERPOLATED_BY_COMPOSE", docs) ==
+              "echo $VAR_NOT_INTERPOLATED_BY_COMPOSE");
+        CHECK(run("${EMPTY:-default} ${EMPTY-default} ${EMPTY:+replacement} ${EMPTY+replacement}", docs) ==
+              "default   replacement");
+        CHECK(run("${TAG:-default} ${TAG-default} ${TAG:+replacement} ${TAG+replacement}", docs) ==
+              "v1.5 v1.5 replacement replacement");
+        CHECK(failure("${EMPTY:?err}", docs).message == "required variable EMPTY is empty: err");
+        CHECK(run("${EMPTY?err}", docs) == "");
+    }
+
     TEST_CASE("required variables") {
         auto r = failure("${DB_PASSWORD:?set it in .env}");
         CHECK(r.error == InterpolationError::required);
