@@ -41,11 +41,13 @@ std::optional<std::string> suggest(std::string_view input, const std::vector<std
         }
     }
     if (best) return *best;
-    // A name cut short is a likelier meaning than a far one, but only when it is not a guess.
-    if (input.size() < 3) return std::nullopt;
+    // A name cut short ("local" for "localstack") or spelled out ("boolean" for "bool") is a
+    // likelier meaning than a far one, but only when no other candidate reads the same way.
     const std::string* only = nullptr;
     for (const auto& c : candidates) {
-        if (!lowercase(c).starts_with(lowered)) continue;
+        std::string lc = lowercase(c);
+        bool related = std::min(lc.size(), lowered.size()) >= 3 && (lc.starts_with(lowered) || lowered.starts_with(lc));
+        if (!related) continue;
         if (only) return std::nullopt;
         only = &c;
     }

@@ -62,5 +62,9 @@ TEST_SUITE("util.suggest") {
         CHECK(suggest("local", {"localstack", "postgres"}) == "localstack");
         CHECK_FALSE(suggest("post", {"postgres", "postgis-16"}));
         CHECK_FALSE(suggest("lo", {"localstack"}));
+        CHECK(suggest("boolean", {"string", "int", "bool", "port", "enum", "list", "map", "duration"}) == "bool");
+        CHECK(suggest("integer", {"string", "int", "bool"}) == "int");
+        CHECK(suggest("in", {"int"}) == "int");  // distance 1
+        CHECK_FALSE(suggest("postgresql", {"pg"}));
     }
 }
