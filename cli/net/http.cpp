@@ -4,26 +4,45 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <mutex>
+#include <utility>
 
 namespace devenv {
 
 namespace {
 
+// curl_global_init is not thread-safe and must run before any handle exists; clients are
+// created on several threads (one per probe/seeder), so the first one does it, once.
 void global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool has_header(const Headers& headers, std::string_view name) {
+    return std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, name); });
+}
+
 struct Sink {
     std::string* body = nullptr;
     const std::function<bool(std::string_view)>* stream = nullptr;
+    bool stopped = false;  // the stream callback asked to stop: not a transport failure
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
     auto* sink = static_cast<Sink*>(user);
     size_t len = size * n;
-    if (sink->stream) return (*sink->stream)(std::string_view(data, len)) ? len : 0;
+    if (sink->stream) {
+        if ((*sink->stream)(std::string_view(data, len))) return len;
+        sink->stopped = true;
+        return 0;
+    }
     sink->body->append(data, len);
     return len;
 }
@@ -40,27 +59,29 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     if (colon == std::string_view::npos) return len;
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
     headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
     return len;
 }
 
+struct SlistFree {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
-    for (const auto& [k, v] : headers) {
-        if (k.size() == name.size() &&
-            std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-            }))
-            return v;
-    }
+    for (const auto& [k, v] : headers)
+        if (iequals(k, name)) return v;
     return {};
 }
 
 struct HttpClient::Impl {
     CURL* curl = nullptr;
     std::string unix_socket;
+
+    HttpResponse perform(const HttpRequest& req, Sink& sink);
 };
 
 HttpClient::HttpClient(std::string unix_socket) : impl_(new Impl) {
@@ -70,31 +91,33 @@ HttpClient::HttpClient(std::string unix_socket) : impl_(new Impl) {
 }
 
 HttpClient::~HttpClient() {
-    if (impl_) {
-        if (impl_->curl) curl_easy_cleanup(impl_->curl);
-        delete impl_;
-    }
+    if (impl_ && impl_->curl) curl_easy_cleanup(impl_->curl);
+    delete impl_;
 }
 
-HttpClient::HttpClient(HttpClient&& o) noexcept : impl_(o.impl_) { o.impl_ = nullptr; }
+HttpClient::HttpClient(HttpClient&& o) noexcept : impl_(std::exchange(o.impl_, nullptr)) {}
 
 HttpClient& HttpClient::operator=(HttpClient&& o) noexcept {
-    if (this != &o) {
-        this->~HttpClient();
-        impl_ = o.impl_;
-        o.impl_ = nullptr;
-    }
+    std::swap(impl_, o.impl_);  // o's destructor frees what we held
     return *this;
 }
 
-namespace {
-
-HttpResponse perform(CURL* curl, const std::string& unix_socket, const HttpRequest& req, Sink& sink) {
+HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     HttpResponse resp;
-    // The handle is reused (that is what keeps connections alive); options are set afresh.
+    if (!curl) {
+        resp.error = "libcurl could not create a handle";
+        return resp;
+    }
+    // The one handle is reused because its connection cache is what keeps connections alive;
+    // a reset clears the previous request's options but not that cache.
     curl_easy_reset(curl);
     curl_easy_setopt(curl, CURLOPT_URL, req.url.c_str());
-    if (!unix_socket.empty()) curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, unix_socket.c_str());
+    if (!unix_socket.empty()) {
+        curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, unix_socket.c_str());
+        // An http_proxy meant for the outside world must not capture the engine's socket.
+        curl_easy_setopt(curl, CURLOPT_PROXY, "");
+    }
+    // Signals would interrupt the caller's threads; the threaded resolver needs none.
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
@@ -110,35 +133,29 @@ HttpResponse perform(CURL* curl, const std::string& unix_socket, const HttpReque
     } else {
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
-    if (!req.body.empty() || req.method == "POST" || req.method == "PUT") {
+    if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.body.data());
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     }
-    curl_slist* list = nullptr;
-    bool has_expect = false;
-    for (const auto& [k, v] : req.headers) {
-        list = curl_slist_append(list, (k + ": " + v).c_str());
-        if (k == "Expect") has_expect = true;
-    }
-    // libcurl would otherwise send "Expect: 100-continue" for larger bodies and wait for it.
-    if (!has_expect) list = curl_slist_append(list, "Expect:");
-    // Keep libcurl from adding a Content-Type the request did not ask for (it would be signed
-    // by nobody and confuse SigV4-checking servers).
-    bool has_ct = false;
-    for (const auto& [k, v] : req.headers) has_ct = has_ct || k == "Content-Type" || k == "content-type";
-    if (!has_ct && !req.body.empty()) list = curl_slist_append(list, "Content-Type:");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_slist* raw = nullptr;
+    for (const auto& [k, v] : req.headers) raw = curl_slist_append(raw, (k + ": " + v).c_str());
+    // libcurl would otherwise send "Expect: 100-continue" for larger bodies and wait up to 1 s.
+    if (!has_header(req.headers, "Expect")) raw = curl_slist_append(raw, "Expect:");
+    // Nor may it add a form Content-Type nobody asked for: SigV4-checking servers see it.
+    if (!req.body.empty() && !has_header(req.headers, "Content-Type")) raw = curl_slist_append(raw, "Content-Type:");
+    std::unique_ptr<curl_slist, SlistFree> list(raw);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 
     CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(list);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);  // errbuf dies with this frame
     curl_off_t total = 0;
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total);
     resp.elapsed = std::chrono::microseconds(total);
-    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && sink.stream)) {
-        resp.status = 0;
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && sink.stopped)) {
         resp.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+        resp.headers.clear();
         return resp;
     }
     long code = 0;
@@ -147,19 +164,17 @@ HttpResponse perform(CURL* curl, const std::string& unix_socket, const HttpReque
     return resp;
 }
 
-}  // namespace
-
 HttpResponse HttpClient::send(const HttpRequest& req) {
     std::string body;
     Sink sink{&body, nullptr};
-    HttpResponse r = perform(impl_->curl, impl_->unix_socket, req, sink);
-    r.body = std::move(body);
+    HttpResponse r = impl_->perform(req, sink);
+    if (r.ok()) r.body = std::move(body);
     return r;
 }
 
 HttpResponse HttpClient::stream(const HttpRequest& req, const std::function<bool(std::string_view)>& on_data) {
     Sink sink{nullptr, &on_data};
-    return perform(impl_->curl, impl_->unix_socket, req, sink);
+    return impl_->perform(req, sink);
 }
 
 }  // namespace devenv
