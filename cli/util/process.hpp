@@ -11,10 +11,11 @@ namespace devenv {
 struct ProcessOptions {
     std::vector<std::pair<std::string, std::string>> env;  // added to / overriding the environment
     std::optional<std::string> cwd;
-    std::optional<std::string> stdin_data;   // written to the child's stdin, then closed
+    std::optional<std::string> stdin_data;   // written to the child's stdin, then closed;
+                                             // without it, stdin is /dev/null (never our TTY)
     bool capture_stdout = true;               // false: the child inherits our stdout
     bool capture_stderr = true;               // false: inherits our stderr
-    std::optional<std::chrono::milliseconds> timeout;  // killed (SIGTERM, then SIGKILL) after
+    std::optional<std::chrono::milliseconds> timeout;  // then SIGTERM, and SIGKILL 3 s later
 };
 
 struct ProcessResult {
@@ -24,7 +25,10 @@ struct ProcessResult {
     bool timed_out = false;
 };
 
-// Throws Error(io) only when the program cannot be started (not found, not executable).
+// Waits for the child; reads stdout and stderr together (no pipe deadlock). Once the child has
+// exited, only output already buffered is read: a grandchild holding the pipes open does not
+// block. Safe to call from several threads at once.
+// Throws Error(io) only when the program cannot be started (not found, not executable, bad cwd).
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& opts = {});
 
 // Full path of an executable found on PATH, or nullopt.
