@@ -1,8 +1,16 @@
 #include "engine/docker_api.hpp"
 
-#include <cstdlib>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <thread>
+
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "net/http.hpp"
 #include "util/error.hpp"
@@ -10,58 +18,193 @@
 namespace devenv {
 
 namespace {
-constexpr const char* kApi = "/v1.41";
 
-Error engine_error(const std::string& host, const std::string& why) {
-    Error e(ErrorKind::engine, fmt::format("cannot reach the Docker engine at {}: {}", host, why));
-    e.hint("start the engine (`sudo systemctl start docker`, Docker Desktop, or `dockerd`), or point DOCKER_HOST at it");
-    e.hint("`devenv doctor` checks the engine, Compose and ports");
+using namespace std::chrono_literals;
+
+// Engine 20.10 speaks 1.41; pinning it keeps answers shaped the way this file reads them.
+constexpr std::string_view kPinnedApi = "1.41";
+// An engine that does not accept a connection within this is not there.
+constexpr auto kConnectTimeout = 1000ms;
+constexpr auto kReadTimeout = 10s;
+
+// Why curl could not connect, in the words a user needs: curl's own text names "localhost
+// port 80" even for a unix socket.
+std::string unreachable_reason(const std::string& socket, const std::string& curl_error, bool& permission) {
+    permission = false;
+    if (socket.empty()) return curl_error;
+    struct stat st {};
+    if (::stat(socket.c_str(), &st) != 0) return errno == ENOENT ? fmt::format("no socket at {}", socket) : curl_error;
+    if (!S_ISSOCK(st.st_mode)) return fmt::format("{} is not a socket", socket);
+    if (::access(socket.c_str(), R_OK | W_OK) != 0) {
+        permission = true;
+        return fmt::format("permission denied on {}", socket);
+    }
+    return curl_error;
+}
+
+Error unreachable(const std::string& host, const std::string& socket, const std::string& curl_error) {
+    bool permission = false;
+    std::string reason = unreachable_reason(socket, curl_error, permission);
+    Error e(ErrorKind::engine, fmt::format("cannot reach the Docker engine at {}: {}", host, reason));
+    if (permission) e.hint("add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again)");
+    e.hint("start the engine (e.g. `sudo systemctl start docker` or dockerd), or set DOCKER_HOST");
     return e;
 }
 
-std::string url_escape(const std::string& s) {
-    std::string out;
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-        else out += fmt::format("%{:02X}", c);
+// The engine's own explanation from an error answer ({"message": "..."}), else the raw body.
+std::string engine_message(const HttpResponse& r) {
+    std::string msg = r.body;
+    try {
+        auto j = nlohmann::json::parse(r.body);
+        if (j.is_object() && j.contains("message") && j["message"].is_string()) msg = j["message"].get<std::string>();
+    } catch (const nlohmann::json::exception&) {
     }
-    return out;
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return msg.empty() ? fmt::format("HTTP {}", r.status) : msg;
 }
 
-// "Exited (3) 2 seconds ago" -> 3; "Up 5 seconds (healthy)" -> health "healthy".
+// "1.40" < "1.41" < "1.100".
+bool api_older(std::string_view a, std::string_view b) {
+    auto parts = [](std::string_view v) {
+        std::pair<long, long> p{0, 0};
+        auto dot = v.find('.');
+        p.first = std::strtol(std::string(v.substr(0, dot)).c_str(), nullptr, 10);
+        if (dot != std::string_view::npos) p.second = std::strtol(std::string(v.substr(dot + 1)).c_str(), nullptr, 10);
+        return p;
+    };
+    return parts(a) < parts(b);
+}
+
+std::string str(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int integer(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) return 0;
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+// The engine writes "0001-01-01T00:00:00Z" for a time that has not happened.
+std::string engine_time(std::string t) { return t.starts_with("0001-01-01") ? std::string() : t; }
+
+std::string rfc3339(std::int64_t unix_seconds) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(static_cast<std::time_t>(unix_seconds)));
+}
+
+std::string without_slash(std::string name) {
+    if (!name.empty() && name.front() == '/') name.erase(0, 1);
+    return name;
+}
+
+// The list has no exit code or health field, but its status text carries both:
+// "Exited (3) 2 seconds ago", "Up 5 seconds (health: starting)".
 void parse_status(ContainerInfo& c) {
     auto open = c.status.find('(');
     auto close = c.status.find(')', open);
     if ((c.state == "exited" || c.state == "restarting") && open != std::string::npos && close != std::string::npos) {
-        try {
-            c.exit_code = std::stoi(c.status.substr(open + 1, close - open - 1));
-        } catch (...) {
-        }
+        c.exit_code = std::atoi(c.status.substr(open + 1, close - open - 1).c_str());
     }
     if (c.status.find("(healthy)") != std::string::npos) c.health = "healthy";
     else if (c.status.find("(unhealthy)") != std::string::npos) c.health = "unhealthy";
     else if (c.status.find("(health: starting)") != std::string::npos) c.health = "starting";
 }
-}  // namespace
 
-std::string demux_docker_stream(std::string_view raw) {
-    std::string out;
-    std::size_t i = 0;
-    while (i + 8 <= raw.size()) {
-        unsigned char kind = static_cast<unsigned char>(raw[i]);
-        if (kind > 2 || raw[i + 1] != 0 || raw[i + 2] != 0 || raw[i + 3] != 0) return std::string(raw);
-        std::size_t len = (static_cast<std::size_t>(static_cast<unsigned char>(raw[i + 4])) << 24) |
-                          (static_cast<std::size_t>(static_cast<unsigned char>(raw[i + 5])) << 16) |
-                          (static_cast<std::size_t>(static_cast<unsigned char>(raw[i + 6])) << 8) |
-                          static_cast<std::size_t>(static_cast<unsigned char>(raw[i + 7]));
-        if (i + 8 + len > raw.size()) len = raw.size() - i - 8;
-        out.append(raw.substr(i + 8, len));
-        i += 8 + len;
+ContainerInfo from_list(const nlohmann::json& j) {
+    ContainerInfo c;
+    c.id = str(j, "Id");
+    if (j.contains("Names") && j["Names"].is_array() && !j["Names"].empty() && j["Names"][0].is_string())
+        c.name = without_slash(j["Names"][0].get<std::string>());
+    c.image = str(j, "Image");
+    c.state = str(j, "State");
+    c.status = str(j, "Status");
+    if (j.contains("Labels")) c.service = str(j["Labels"], "com.docker.compose.service");
+    if (j.contains("Created") && j["Created"].is_number_integer()) c.created_at = rfc3339(j["Created"].get<std::int64_t>());
+    if (j.contains("Ports") && j["Ports"].is_array())
+        for (const auto& p : j["Ports"])
+            c.ports.push_back({integer(p, "PrivatePort"), str(p, "Type"), str(p, "IP"), integer(p, "PublicPort")});
+    parse_status(c);
+    return c;
+}
+
+// NetworkSettings.Ports: {"6379/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}] or null}.
+std::vector<PortBinding> ports_from_inspect(const nlohmann::json& ports) {
+    std::vector<PortBinding> out;
+    if (!ports.is_object()) return out;
+    for (const auto& [key, bindings] : ports.items()) {
+        PortBinding base;
+        auto slash = key.find('/');
+        base.container_port = std::atoi(key.substr(0, slash).c_str());
+        base.proto = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
+        if (!bindings.is_array() || bindings.empty()) {
+            out.push_back(base);
+            continue;
+        }
+        for (const auto& b : bindings) {
+            PortBinding p = base;
+            p.host_ip = str(b, "HostIp");
+            p.host_port = std::atoi(str(b, "HostPort").c_str());
+            out.push_back(p);
+        }
     }
-    if (i < raw.size() && out.empty()) return std::string(raw);
     return out;
 }
+
+void apply_inspect(ContainerInfo& c, const nlohmann::json& j) {
+    if (c.id.empty()) c.id = str(j, "Id");
+    if (c.name.empty()) c.name = without_slash(str(j, "Name"));
+    if (c.created_at.empty()) c.created_at = str(j, "Created");
+    c.restart_count = integer(j, "RestartCount");
+    if (j.contains("Config")) {
+        const auto& config = j["Config"];
+        if (c.image.empty()) c.image = str(config, "Image");
+        if (c.service.empty() && config.contains("Labels")) c.service = str(config["Labels"], "com.docker.compose.service");
+        c.tty = config.is_object() && config.value("Tty", false);
+    }
+    if (c.ports.empty() && j.contains("NetworkSettings") && j["NetworkSettings"].is_object() &&
+        j["NetworkSettings"].contains("Ports"))
+        c.ports = ports_from_inspect(j["NetworkSettings"]["Ports"]);
+    if (!j.contains("State") || !j["State"].is_object()) return;
+    const auto& s = j["State"];
+    // Later than the list, so fresher.
+    if (auto state = str(s, "Status"); !state.empty()) c.state = state;
+    c.exit_code = integer(s, "ExitCode");
+    c.started_at = engine_time(str(s, "StartedAt"));
+    c.finished_at = engine_time(str(s, "FinishedAt"));
+    c.error = str(s, "Error");
+    c.oom_killed = s.value("OOMKilled", false);
+    c.health.clear();
+    c.health_log.clear();
+    if (s.contains("Health") && s["Health"].is_object()) {
+        c.health = str(s["Health"], "Status");
+        const auto& log = s["Health"]["Log"];
+        if (log.is_array() && !log.empty()) {
+            std::string last = str(log.back(), "Output");
+            while (!last.empty() && std::isspace(static_cast<unsigned char>(last.back()))) last.pop_back();
+            c.health_log = last;
+        }
+    }
+}
+
+std::string timestamp_param(std::chrono::system_clock::time_point t) {
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+    return fmt::format("{}.{:09}", ns / 1'000'000'000, ns % 1'000'000'000);
+}
+
+std::string logs_query(const LogOptions& opts, bool follow) {
+    std::string q = "stdout=1&stderr=1";
+    q += opts.tail ? fmt::format("&tail={}", std::max(0, *opts.tail)) : std::string("&tail=all");
+    if (opts.since) q += "&since=" + timestamp_param(*opts.since);
+    if (opts.timestamps) q += "&timestamps=1";
+    if (follow) q += "&follow=1";
+    return q;
+}
+
+std::string quoted_command(const std::vector<std::string>& argv) { return fmt::format("`{}`", fmt::join(argv, " ")); }
+
+}  // namespace
 
 DockerApi::DockerApi(std::string docker_host) {
     if (docker_host.empty()) {
@@ -73,156 +216,230 @@ DockerApi::DockerApi(std::string docker_host) {
         socket_ = host_.substr(7);
         base_ = "http://localhost";
     } else if (host_.starts_with("tcp://")) {
-        base_ = "http://" + host_.substr(6);
+        std::string authority = host_.substr(6);
+        if (auto slash = authority.find('/'); slash != std::string::npos) authority.erase(slash);
+        base_ = "http://" + authority;
     } else {
         throw Error(ErrorKind::engine, fmt::format("DOCKER_HOST={} is not supported", host_))
-            .hint("devenv talks to unix:///path/docker.sock or tcp://host:port (ssh:// is not supported)");
+            .hint("devenv talks to unix:///path/to/docker.sock or tcp://host:port (ssh:// is not supported)");
     }
     http_ = std::make_unique<HttpClient>(socket_);
 }
 
 DockerApi::~DockerApi() = default;
 
-std::string DockerApi::url(const std::string& path) const { return base_ + kApi + path; }
+HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
+    req.connect_timeout = kConnectTimeout;
+    HttpResponse r = http_->send(req);
+    if (!r.ok()) {
+        if (r.error.starts_with("Operation timed out"))  // connected, then no answer
+            throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} did not answer {} in time: {}", host_, what, r.error))
+                .hint("the engine may be overloaded; `docker info` shows whether it answers at all");
+        throw unreachable(host_, socket_, r.error);
+    }
+    return r;
+}
 
-nlohmann::json DockerApi::get_json(const std::string& path) {
+const std::string& DockerApi::api_version() {
+    if (api_version_.empty()) {
+        HttpRequest req;
+        req.url = base_ + "/_ping";
+        req.timeout = 2s;
+        HttpResponse r = send(req, "a ping");
+        std::string engine = r.header("Api-Version");
+        api_version_ = !engine.empty() && api_older(engine, kPinnedApi) ? engine : std::string(kPinnedApi);
+    }
+    return api_version_;
+}
+
+std::string DockerApi::url(const std::string& path) { return fmt::format("{}/v{}{}", base_, api_version(), path); }
+
+nlohmann::json DockerApi::get_json(const std::string& path, std::string_view what) {
     HttpRequest req;
     req.url = url(path);
-    req.timeout = std::chrono::milliseconds(10000);
-    req.connect_timeout = std::chrono::milliseconds(1000);
-    HttpResponse r = http_->send(req);
-    if (!r.ok()) throw engine_error(host_, r.error);
-    if (r.status >= 400) {
-        std::string msg = r.body;
-        try {
-            msg = nlohmann::json::parse(r.body).value("message", r.body);
-        } catch (...) {
-        }
-        throw Error(ErrorKind::engine, fmt::format("Docker engine: GET {} failed: HTTP {}: {}", path, r.status, msg));
-    }
+    req.timeout = kReadTimeout;
+    HttpResponse r = send(req, what);
+    if (r.status == 404) return nullptr;
+    if (r.status >= 400)
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine refused to {}: {}", what, engine_message(r)))
+            .hint(fmt::format("`docker` against {} shows the engine's view", host_));
     try {
         return nlohmann::json::parse(r.body);
     } catch (const nlohmann::json::exception& e) {
-        throw Error(ErrorKind::engine, fmt::format("Docker engine: GET {}: unreadable answer: {}", path, e.what()));
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine's answer to {} is not JSON: {}", what, e.what()))
+            .hint("is DOCKER_HOST pointing at a Docker engine?");
     }
 }
 
 void DockerApi::ping() {
     HttpRequest req;
     req.url = url("/_ping");
-    req.timeout = std::chrono::milliseconds(2000);
-    req.connect_timeout = std::chrono::milliseconds(1000);
-    HttpResponse r = http_->send(req);
-    if (!r.ok()) throw engine_error(host_, r.error);
-    if (r.status != 200) throw engine_error(host_, fmt::format("HTTP {} from /_ping", r.status));
+    req.timeout = 2s;
+    HttpResponse r = send(req, "a ping");
+    if (r.status != 200)
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} answers its ping with: {}", host_, engine_message(r)))
+            .hint("start the engine (e.g. `sudo systemctl start docker` or dockerd), or set DOCKER_HOST");
 }
 
-nlohmann::json DockerApi::version() { return get_json("/version"); }
+nlohmann::json DockerApi::version() {
+    nlohmann::json v = get_json("/version", "report its version");
+    if (!v.is_object()) throw Error(ErrorKind::engine, "the Docker engine has no /version").hint("is DOCKER_HOST pointing at a Docker engine?");
+    return v;
+}
 
 std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {
     nlohmann::json filters = {{"label", {"com.docker.compose.project=" + project}}};
-    nlohmann::json list = get_json("/containers/json?all=1&filters=" + url_escape(filters.dump()));
+    nlohmann::json list = get_json("/containers/json?all=1&filters=" + url_encode(filters.dump()),
+                                   fmt::format("list the containers of project {}", project));
     std::vector<ContainerInfo> out;
+    if (!list.is_array()) return out;
     for (const auto& j : list) {
-        ContainerInfo c;
-        c.id = j.value("Id", "");
-        if (j.contains("Names") && !j["Names"].empty()) {
-            c.name = j["Names"][0].get<std::string>();
-            if (!c.name.empty() && c.name[0] == '/') c.name.erase(0, 1);
-        }
-        c.image = j.value("Image", "");
-        c.state = j.value("State", "");
-        c.status = j.value("Status", "");
-        if (j.contains("Labels") && j["Labels"].is_object())
-            c.service = j["Labels"].value("com.docker.compose.service", "");
-        if (j.contains("Ports"))
-            for (const auto& p : j["Ports"])
-                c.ports.push_back({p.value("PrivatePort", 0), p.value("Type", ""), p.value("IP", ""), p.value("PublicPort", 0)});
-        parse_status(c);
-        if (c.state != "running") inspect_details(c);
+        ContainerInfo c = from_list(j);
+        nlohmann::json details = get_json("/containers/" + c.id + "/json", fmt::format("inspect container {}", c.name));
+        if (details.is_null()) continue;  // removed since the list was made
+        apply_inspect(c, details);
         out.push_back(std::move(c));
     }
     std::sort(out.begin(), out.end(), [](const ContainerInfo& a, const ContainerInfo& b) { return a.name < b.name; });
     return out;
 }
 
-void DockerApi::inspect_details(ContainerInfo& c) {
-    nlohmann::json j = get_json("/containers/" + c.id + "/json");
-    c.restart_count = j.value("RestartCount", 0);
-    if (j.contains("State")) {
-        const auto& s = j["State"];
-        c.exit_code = s.value("ExitCode", 0);
-        c.started_at = s.value("StartedAt", "");
-        if (s.contains("Health") && s["Health"].is_object()) {
-            c.health = s["Health"].value("Status", "");
-            const auto& log = s["Health"]["Log"];
-            if (log.is_array() && !log.empty()) {
-                std::string last = log.back().value("Output", "");
-                while (!last.empty() && (last.back() == '\n' || last.back() == ' ')) last.pop_back();
-                c.health_log = last;
-            }
-        }
+std::vector<std::string> DockerApi::containers_publishing(int port) {
+    nlohmann::json filters = {{"publish", {std::to_string(port)}}};
+    nlohmann::json list = get_json("/containers/json?filters=" + url_encode(filters.dump()),
+                                   fmt::format("list containers publishing port {}", port));
+    std::vector<std::string> out;
+    if (!list.is_array()) return out;
+    for (const auto& j : list) {
+        ContainerInfo c = from_list(j);
+        std::string project = j.contains("Labels") ? str(j["Labels"], "com.docker.compose.project") : std::string();
+        std::string name = c.name.empty() ? c.id : c.name;
+        out.push_back(project.empty() ? fmt::format("container {}", name)
+                                      : fmt::format("container {} (Compose project {})", name, project));
     }
+    return out;
+}
+
+ContainerInfo DockerApi::inspect(const std::string& id_or_name) {
+    nlohmann::json j = get_json("/containers/" + url_encode(id_or_name) + "/json", fmt::format("inspect container {}", id_or_name));
+    if (j.is_null())
+        throw Error(ErrorKind::engine, fmt::format("there is no container {}", id_or_name))
+            .hint("`devenv status` lists the environment's containers; `devenv up` creates them");
+    ContainerInfo c;
+    apply_inspect(c, j);
+    parse_status(c);  // status text is list-only; keep inspect's health
+    return c;
+}
+
+void DockerApi::inspect_details(ContainerInfo& c) {
+    nlohmann::json j = get_json("/containers/" + c.id + "/json", fmt::format("inspect container {}", c.name));
+    if (!j.is_null()) apply_inspect(c, j);
+}
+
+bool DockerApi::is_tty(const std::string& id) { return inspect(id).tty; }
+
+std::string DockerApi::logs(const std::string& id, const LogOptions& opts) {
+    bool tty = is_tty(id);
+    HttpRequest req;
+    req.url = url(fmt::format("/containers/{}/logs?{}", url_encode(id), logs_query(opts, false)));
+    req.timeout = 30s;
+    HttpResponse r = send(req, "send logs");
+    if (r.status >= 400)
+        throw Error(ErrorKind::engine, fmt::format("cannot read the logs of {}: {}", id, engine_message(r)))
+            .hint("the container's logging driver must be json-file, local or journald for logs to be readable");
+    std::string text;
+    DockerStreamDemuxer(tty).feed(r.body, [&](StdStream, std::string_view chunk) {
+        text.append(chunk);
+        return true;
+    });
+    return text;
 }
 
 std::string DockerApi::logs(const std::string& id, int tail) {
+    LogOptions opts;
+    if (tail > 0) opts.tail = tail;
+    return logs(id, opts);
+}
+
+void DockerApi::follow_logs(const std::string& id, const LogOptions& opts,
+                            const std::function<bool(std::string_view)>& on_chunk) {
+    // Also proves the container exists, so an error answer never reaches the demuxer.
+    DockerStreamDemuxer demuxer(is_tty(id));
     HttpRequest req;
-    req.url = url(fmt::format("/containers/{}/logs?stdout=1&stderr=1&tail={}", id,
-                              tail > 0 ? std::to_string(tail) : std::string("all")));
-    req.timeout = std::chrono::milliseconds(10000);
-    HttpResponse r = http_->send(req);
-    if (!r.ok()) throw engine_error(host_, r.error);
-    if (r.status >= 400) throw Error(ErrorKind::engine, fmt::format("Docker engine: logs of {}: HTTP {}", id, r.status));
-    return demux_docker_stream(r.body);
+    req.url = url(fmt::format("/containers/{}/logs?{}", url_encode(id), logs_query(opts, true)));
+    req.timeout = 0ms;  // as long as the container runs
+    req.connect_timeout = kConnectTimeout;
+    HttpResponse r = http_->stream(req, [&](std::string_view data) {
+        return demuxer.feed(data, [&](StdStream, std::string_view text) { return on_chunk(text); });
+    });
+    if (!r.ok()) throw unreachable(host_, socket_, r.error);
 }
 
 void DockerApi::follow_logs(const std::string& id, int tail, const std::function<bool(std::string_view)>& on_chunk) {
-    HttpRequest req;
-    req.url = url(fmt::format("/containers/{}/logs?stdout=1&stderr=1&follow=1&tail={}", id,
-                              tail >= 0 ? std::to_string(tail) : std::string("all")));
-    req.timeout = std::chrono::hours(24 * 365);
-    std::string pending;
-    HttpResponse r = http_->stream(req, [&](std::string_view data) {
-        pending.append(data);
-        // Emit whole frames only.
-        std::size_t i = 0;
-        std::string text;
-        while (i + 8 <= pending.size()) {
-            std::size_t len = (static_cast<std::size_t>(static_cast<unsigned char>(pending[i + 4])) << 24) |
-                              (static_cast<std::size_t>(static_cast<unsigned char>(pending[i + 5])) << 16) |
-                              (static_cast<std::size_t>(static_cast<unsigned char>(pending[i + 6])) << 8) |
-                              static_cast<std::size_t>(static_cast<unsigned char>(pending[i + 7]));
-            if (i + 8 + len > pending.size()) break;
-            text.append(pending, i + 8, len);
-            i += 8 + len;
-        }
-        pending.erase(0, i);
-        return text.empty() ? true : on_chunk(text);
-    });
-    if (!r.ok() && r.error.find("Failed writing") == std::string::npos) throw engine_error(host_, r.error);
+    LogOptions opts;
+    if (tail >= 0) opts.tail = tail;
+    follow_logs(id, opts, on_chunk);
 }
 
-int DockerApi::exec(const std::string& id, const std::vector<std::string>& argv, std::string* output) {
+ExecResult DockerApi::exec(const std::string& id, const std::vector<std::string>& argv, const ExecOptions& opts) {
+    std::string what = fmt::format("run {} in {}", quoted_command(argv), id);
+    nlohmann::json spec = {{"Cmd", argv}, {"AttachStdin", false}, {"AttachStdout", true}, {"AttachStderr", true}, {"Tty", false}};
+    if (!opts.env.empty()) spec["Env"] = opts.env;
+    if (!opts.user.empty()) spec["User"] = opts.user;
+    if (!opts.workdir.empty()) spec["WorkingDir"] = opts.workdir;
     HttpRequest create;
     create.method = "POST";
-    create.url = url(fmt::format("/containers/{}/exec", id));
+    create.url = url(fmt::format("/containers/{}/exec", url_encode(id)));
     create.headers = {{"Content-Type", "application/json"}};
-    create.body = nlohmann::json{{"Cmd", argv}, {"AttachStdout", true}, {"AttachStderr", true}}.dump();
-    HttpResponse r = http_->send(create);
-    if (!r.ok()) throw engine_error(host_, r.error);
-    if (r.status != 201) throw Error(ErrorKind::engine, fmt::format("Docker engine: exec in {}: HTTP {}: {}", id, r.status, r.body));
-    std::string exec_id = nlohmann::json::parse(r.body).value("Id", "");
+    create.body = spec.dump();
+    create.timeout = kReadTimeout;
+    HttpResponse c = send(create, what);
+    if (c.status == 404)
+        throw Error(ErrorKind::engine, fmt::format("cannot {}: there is no such container", what))
+            .hint("`devenv status` lists the environment's containers");
+    if (c.status == 409)
+        throw Error(ErrorKind::engine, fmt::format("cannot {}: {}", what, engine_message(c)))
+            .hint("`devenv status` shows why it stopped; `devenv up` starts it again");
+    if (c.status != 201) throw Error(ErrorKind::engine, fmt::format("cannot {}: {}", what, engine_message(c))).hint("`docker info` shows the engine's state");
+    std::string exec_id;
+    try {
+        exec_id = nlohmann::json::parse(c.body).value("Id", "");
+    } catch (const nlohmann::json::exception&) {
+    }
+    if (exec_id.empty()) throw Error(ErrorKind::engine, fmt::format("cannot {}: the engine returned no exec id", what)).hint("`docker info` shows the engine's state");
+
     HttpRequest start;
     start.method = "POST";
     start.url = url(fmt::format("/exec/{}/start", exec_id));
     start.headers = {{"Content-Type", "application/json"}};
     start.body = R"({"Detach":false,"Tty":false})";
-    start.timeout = std::chrono::minutes(10);
+    start.timeout = opts.timeout;
     HttpResponse s = http_->send(start);
-    if (!s.ok()) throw engine_error(host_, s.error);
-    if (output) *output = demux_docker_stream(s.body);
-    nlohmann::json info = get_json(fmt::format("/exec/{}/json", exec_id));
-    return info.value("ExitCode", -1);
+    if (!s.ok() && s.error.find("timed out") != std::string::npos)
+        throw Error(ErrorKind::engine, fmt::format("{} did not finish within {} ms", quoted_command(argv), opts.timeout.count()))
+            .hint("the command may be waiting for input or for a service that is not up; it still runs in the container");
+    if (!s.ok()) throw unreachable(host_, socket_, s.error);
+    if (s.status >= 400) throw Error(ErrorKind::engine, fmt::format("cannot {}: {}", what, engine_message(s))).hint("`docker info` shows the engine's state");
+    DemuxedOutput output = demux_docker_stream(s.body, false);
+
+    // The stream ends when the process closes its output; the engine records the exit code a
+    // moment later.
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (true) {
+        nlohmann::json info = get_json(fmt::format("/exec/{}/json", exec_id), what);
+        if (info.is_object() && !info.value("Running", false) && info.contains("ExitCode") && info["ExitCode"].is_number_integer())
+            return ExecResult{info["ExitCode"].get<int>(), std::move(output.out), std::move(output.err)};
+        if (std::chrono::steady_clock::now() > deadline)
+            throw Error(ErrorKind::engine, fmt::format("cannot {}: the engine reports no exit code", what))
+                .hint("`docker info` shows the engine's state");
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+int DockerApi::exec(const std::string& id, const std::vector<std::string>& argv, std::string* output) {
+    ExecResult r = exec(id, argv, ExecOptions{});
+    if (output) *output = r.out + r.err;
+    return r.exit_code;
 }
 
 }  // namespace devenv

@@ -1,79 +1,132 @@
 #pragma once
-// The Docker Engine API over its socket (libcurl), for fast reads: container state, health,
-// ports, exit codes, logs; and exec. DOCKER_HOST is honoured (unix:// and tcp://).
+// The Docker Engine API over its socket (libcurl, one kept-alive connection), for fast reads:
+// container state, health, ports, exit codes, logs; and exec. DOCKER_HOST is honoured
+// (unix:///path and tcp://host:port). One DockerApi per thread, like HttpClient.
+//
+// The API version is negotiated on first use: v1.41 (Engine 20.10), or the engine's own when it
+// is older. Every call throws Error(ErrorKind::engine) on failure; an engine that does not
+// answer fails within about a second.
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/docker_stream.hpp"
+
 namespace devenv {
 
 class HttpClient;
+struct HttpRequest;
+struct HttpResponse;
 
 struct PortBinding {
     int container_port = 0;
-    std::string proto;      // tcp udp
-    std::string host_ip;
+    std::string proto;      // tcp udp sctp
+    std::string host_ip;    // "0.0.0.0", "::", "127.0.0.1"; "" when not published
     int host_port = 0;      // 0 when not published
 };
 
 struct ContainerInfo {
     std::string id;
     std::string name;
-    std::string service;    // com.docker.compose.service
+    std::string service;    // label com.docker.compose.service
     std::string image;
-    std::string state;      // created running paused restarting exited dead
-    std::string status;     // "Up 3 seconds (healthy)"
-    int exit_code = 0;
+    std::string state;      // created running paused restarting removing exited dead
+    std::string status;     // "Up 3 seconds (healthy)", "Exited (1) 2 seconds ago"
+    int exit_code = 0;      // of the last run (exited, restarting)
     int restart_count = 0;
-    std::string health;     // "" (none) starting healthy unhealthy
-    std::string health_log; // last healthcheck output (only when inspected)
+    std::string health;     // "" when the container has no healthcheck; starting healthy unhealthy
+    std::string health_log; // output of the last healthcheck run, trimmed
     std::vector<PortBinding> ports;
-    std::string started_at;
+    std::string created_at;   // RFC 3339, UTC
+    std::string started_at;   // RFC 3339; "" if never started
+    std::string finished_at;  // RFC 3339; "" if it has not stopped since
+    std::string error;        // the engine's reason a start failed ("port is already allocated")
+    bool oom_killed = false;
+    bool tty = false;
+};
+
+struct LogOptions {
+    std::optional<int> tail;  // the last N lines; nullopt: all
+    std::optional<std::chrono::system_clock::time_point> since;
+    bool timestamps = false;  // RFC 3339 time before each line
+};
+
+struct ExecOptions {
+    std::vector<std::string> env;  // "KEY=value"
+    std::string user;              // "" = the container's
+    std::string workdir;           // "" = the container's
+    std::chrono::milliseconds timeout{60000};
+};
+
+struct ExecResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
 };
 
 class DockerApi {
 public:
-    // docker_host: "unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"; "" = DOCKER_HOST or the default.
+    // docker_host: "unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"; "" = DOCKER_HOST or
+    // that default. Throws Error(engine) for other schemes (ssh://, npipe://). Connects lazily.
     explicit DockerApi(std::string docker_host = {});
     ~DockerApi();
     DockerApi(const DockerApi&) = delete;
     DockerApi& operator=(const DockerApi&) = delete;
 
     const std::string& host() const { return host_; }
+    // "1.41"; negotiates (one /_ping) when not yet done.
+    const std::string& api_version();
 
-    // Throws Error(engine) with what failed and what to do, within ~1 s when nothing answers.
+    // GET /_ping.
     void ping();
+    // GET /version: {"Version": "20.10.24", "ApiVersion": "1.41", "Os", "Arch", ...}.
     nlohmann::json version();
 
-    // Every container of a Compose project (running or not). One list call; containers that
-    // are not running are inspected for their exit code and restart count.
+    // Every container of a Compose project, running or not, sorted by name: one list call, then
+    // one inspect per container for what the list lacks (restart count, health log, times).
+    // Containers removed in between are left out.
     std::vector<ContainerInfo> list_project(const std::string& project);
-    // Adds health_log and restart_count by inspecting (slower; for status and failures).
+    // Running containers (any project) that publish host port `port`: "container NAME" or
+    // "container NAME (Compose project P)".
+    std::vector<std::string> containers_publishing(int port);
+    // One container by id or name; what list_project gives, from inspect alone.
+    ContainerInfo inspect(const std::string& id_or_name);
+    // Adds what only inspect knows to an entry of the list.
     void inspect_details(ContainerInfo& c);
 
-    // The last `tail` lines of stdout+stderr (tail <= 0: all).
+    // stdout and stderr interleaved as they were written.
+    std::string logs(const std::string& id, const LogOptions& opts);
+    // The last `tail` lines (tail <= 0: all).
     std::string logs(const std::string& id, int tail);
-    // Streams logs until on_chunk returns false or the container stops.
+    // Streams output as it arrives, until on_chunk returns false or the container stops.
+    void follow_logs(const std::string& id, const LogOptions& opts,
+                     const std::function<bool(std::string_view)>& on_chunk);
+    // tail < 0: all.
     void follow_logs(const std::string& id, int tail, const std::function<bool(std::string_view)>& on_chunk);
 
-    // Runs argv in the container; returns its exit code; output (stdout+stderr) if asked.
+    // Runs argv in the running container (no shell, no TTY, no stdin) and waits for it.
+    ExecResult exec(const std::string& id, const std::vector<std::string>& argv, const ExecOptions& opts);
+    // Exit code only; output (stdout then stderr) when asked.
     int exec(const std::string& id, const std::vector<std::string>& argv, std::string* output = nullptr);
 
 private:
-    nlohmann::json get_json(const std::string& path);
-    std::string url(const std::string& path) const;
+    HttpResponse send(HttpRequest req, std::string_view what);
+    nlohmann::json get_json(const std::string& path, std::string_view what);
+    std::string url(const std::string& path);
+    bool is_tty(const std::string& id);
 
     std::string host_;
-    std::string socket_;     // unix socket path, or "" for tcp
-    std::string base_;       // "http://localhost" or "http://host:port"
+    std::string socket_;       // unix socket path, or "" for tcp
+    std::string base_;         // "http://localhost" or "http://host:port"
+    std::string api_version_;  // "" until negotiated
     std::unique_ptr<HttpClient> http_;
 };
-
-// Docker's multiplexed stream (8-byte frame headers) to plain text; text without frames is
-// returned as is (containers with a TTY).
-std::string demux_docker_stream(std::string_view raw);
 
 }  // namespace devenv

@@ -164,6 +164,16 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     return resp;
 }
 
+std::string url_encode(std::string_view text) {
+    global_init();
+    // The handle argument is unused since libcurl 7.82.
+    char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+    if (!escaped) return {};
+    std::string out(escaped);
+    curl_free(escaped);
+    return out;
+}
+
 HttpResponse HttpClient::send(const HttpRequest& req) {
     std::string body;
     Sink sink{&body, nullptr};

@@ -55,4 +55,7 @@ private:
     Impl* impl_;
 };
 
+// Percent-encodes everything but RFC 3986's unreserved characters (for query values).
+std::string url_encode(std::string_view text);
+
 }  // namespace devenv

@@ -198,3 +198,11 @@ TEST_SUITE("net.http") {
         CHECK(server.accepted() == 1);
     }
 }
+
+TEST_SUITE("net.http") {
+    TEST_CASE("url_encode keeps unreserved characters only") {
+        CHECK(url_encode(R"({"label":["a=b c/d"]})") == "%7B%22label%22%3A%5B%22a%3Db%20c%2Fd%22%5D%7D");
+        CHECK(url_encode("A-z_0.9~") == "A-z_0.9~");
+        CHECK(url_encode("").empty());
+    }
+}
