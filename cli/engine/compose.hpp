@@ -1,9 +1,22 @@
 #pragma once
 // The Docker Compose v2 driver: found once per process, run with an argv (never a shell
-// string). DEVENV_COMPOSE overrides discovery: a path to a `docker-compose` v2 binary, or
-// "docker compose" (words split on spaces; no shell involved).
+// string), always with -p NAME -f FILE --project-directory DIR so nothing depends on the
+// caller's folder or on COMPOSE_PROJECT_NAME / COMPOSE_FILE.
+//
+// Which Compose runs:
+//   1. DEVENV_COMPOSE, when set: if it names an executable (a path, or a name on PATH) that is
+//      the whole command, so a path may hold spaces ("/opt/My Tools/docker-compose"); else it
+//      is split at whitespace into a command and its first arguments ("docker compose").
+//      No shell is involved either way. When it is set, nothing else is tried.
+//   2. the `docker compose` CLI plugin;
+//   3. a `docker-compose` binary on PATH that reports version 2 or later.
+// Compose v1 (1.x, the Python one) is refused: its flags and output differ.
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "util/process.hpp"
 
@@ -11,11 +24,17 @@ namespace devenv {
 
 struct ComposeTool {
     std::vector<std::string> argv;  // {"docker", "compose"} or {"/usr/bin/docker-compose"}
-    std::string version;            // "2.26.1"
+    std::string version;            // as `version --short` prints it, without a leading v: "2.26.1"
+    std::string found_by;           // "DEVENV_COMPOSE", "the docker compose plugin", "docker-compose on PATH"
 };
 
-// Throws Error(engine) when no Compose v2 is found, or only v1.
+// Finds Compose as described above, uncached; throws Error(engine) when no Compose v2 is found.
+ComposeTool discover_compose();
+// Discovers Compose on first call (about 50 ms) and caches the result, failure included, for
+// the process. Throws Error(engine) when no Compose v2 is found, or only v1.
 const ComposeTool& compose_tool();
+// compose_tool().version.
+const std::string& compose_version();
 
 struct ComposeProject {
     std::string name;         // -p
@@ -23,12 +42,46 @@ struct ComposeProject {
     std::string project_dir;  // --project-directory
 };
 
-// Runs `compose -p NAME -f FILE --project-directory DIR args...`.
+// Runs `compose -p NAME -f FILE --project-directory DIR args...`; the exit code is the caller's.
 ProcessResult compose_run(const ComposeProject& p, const std::vector<std::string>& args, ProcessOptions opts = {});
 
-// Like compose_run, but a non-zero exit throws Error(engine) with the tail of Compose's
-// stderr and `what` ("start the environment").
+// Like compose_run, but a non-zero exit or a timeout throws Error(engine) saying Compose could
+// not `what` ("start the environment"), with its last stderr line in the message and the last
+// 20 lines as details.
 ProcessResult compose_check(const ComposeProject& p, const std::vector<std::string>& args, const std::string& what,
                             ProcessOptions opts = {});
+
+struct ComposeUpOptions {
+    bool build = false;           // --build
+    bool remove_orphans = true;   // --remove-orphans
+    bool force_recreate = false;  // --force-recreate
+    bool wait = false;            // --wait: Compose's own wait (healthchecks; no logs on failure)
+    std::optional<std::chrono::seconds> wait_timeout;  // --wait-timeout
+    std::vector<std::string> services;                 // only these (and their dependencies)
+    bool show_progress = false;   // Compose writes its progress to our stderr instead of capturing
+    std::optional<std::chrono::milliseconds> timeout;  // of the whole command
+};
+
+struct ComposeDownOptions {
+    bool volumes = false;         // --volumes: named volumes too
+    bool remove_orphans = true;   // --remove-orphans
+    std::optional<int> stop_timeout_s;  // --timeout
+    std::optional<std::chrono::milliseconds> timeout;
+};
+
+// `up -d ...`.
+void compose_up(const ComposeProject& p, const ComposeUpOptions& opts = {});
+// `down ...`.
+void compose_down(const ComposeProject& p, const ComposeDownOptions& opts = {});
+// `config --quiet`: Compose's own loader accepts the file, or Error(engine) with its reasons.
+void compose_validate(const ComposeProject& p);
+// `config`: the file as Compose resolves it (YAML).
+std::string compose_config(const ComposeProject& p);
+// `logs --no-color [--tail N] [SERVICE...]`: prefixed lines of every container.
+std::string compose_logs(const ComposeProject& p, const std::vector<std::string>& services = {},
+                         std::optional<int> tail = std::nullopt);
+// `ps --all --format json`: one object per container, whichever shape this Compose prints
+// (a JSON array before 2.21, JSON lines since).
+nlohmann::json compose_ps(const ComposeProject& p);
 
 }  // namespace devenv
