@@ -39,6 +39,8 @@ std::string unreachable_reason(const std::string& socket, const std::string& cur
         permission = true;
         return fmt::format("permission denied on {}", socket);
     }
+    // A socket file left behind by an engine that has stopped.
+    if (curl_error.find("Couldn't connect") != std::string::npos) return fmt::format("nothing listens on {}", socket);
     return curl_error;
 }
 

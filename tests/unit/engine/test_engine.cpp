@@ -1,10 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -66,6 +68,18 @@ TEST_SUITE("engine") {
             // Every call, not only ping, fails the same way.
             CHECK_THROWS_AS(api.list_project("x"), Error);
             CHECK_THROWS_AS(api.logs("x", 5), Error);
+        }
+        SUBCASE("a socket file nobody listens on (an engine that stopped)") {
+            std::string path = "/tmp/devenv-test-stale-" + std::to_string(::getpid()) + ".sock";
+            int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+            sockaddr_un a{};
+            a.sun_family = AF_UNIX;
+            std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+            ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);  // bound, never listening
+            DockerApi api("unix://" + path);
+            check_unreachable_fast(api, "cannot reach the Docker engine at unix://" + path + ": nothing listens on " + path);
+            ::close(fd);
+            ::unlink(path.c_str());
         }
         SUBCASE("a TCP port nobody listens on") {
             int fd = ::socket(AF_INET, SOCK_STREAM, 0);
