@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's own packages, what building, running and testing devenv needs:
+# the build dependencies, a Docker engine (docker.io), mmdebstrap for the stand-in images
+# (scripts/build-standin-images.sh) and the independent test clients. When every package is
+# installed already, apt is not run at all (a rerun takes a fraction of a second).
+set -euo pipefail
+pkgs=(
+  # build
+  cmake ninja-build g++ ccache pkg-config
+  libcli11-dev libyaml-cpp-dev libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev doctest-dev
+  libssl-dev libpq-dev libhiredis-dev librdkafka-dev
+  # engine (started by scripts/start-engine.sh) and image building
+  docker.io mmdebstrap
+  # test clients and the end-to-end harness
+  awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
+)
+
+# One dpkg-query for all of them; a package never seen by dpkg is reported on stderr instead.
+installed="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null || true)"
+missing=()
+for p in "${pkgs[@]}"; do
+  grep -qxF "$p installed" <<<"$installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "deps: all ${#pkgs[@]} packages installed"
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "deps: missing ${missing[*]}; run this script as root" >&2
+  exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+start=$SECONDS
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null
+echo "deps: installed ${#missing[@]} packages in $((SECONDS - start)) s"
