@@ -157,6 +157,11 @@ wait_for() {
     sleep 0.2
   done
 }
+# http_get URL: prints the body; fails on no answer or an HTTP error (python3: no curl needed).
+http_get() {
+  python3 -c 'import sys, urllib.request as u
+sys.stdout.write(u.build_opener(u.ProxyHandler({})).open(sys.argv[1], timeout=5).read().decode())' "$1"
+}
 fail() { say "VERIFY FAILED: $*" >&2; docker logs --tail 30 "${containers[-1]}" >&2 || true; exit 1; }
 id=$$
 
@@ -177,7 +182,7 @@ fi
 t0=$(now)
 docker stop -t 20 "standin-verify-pg-$id" >/dev/null
 say "  postgres stops in $(elapsed "$t0") s on SIGTERM"
-docker logs "standin-verify-pg-$id" 2>&1 | grep -q 'database system is shut down' || fail "unclean stop"
+[[ "$(docker logs "standin-verify-pg-$id" 2>&1)" == *'database system is shut down'* ]] || fail "unclean stop"
 
 say "verify redis"
 t0=$(now)
@@ -196,7 +201,7 @@ say "verify moto"
 t0=$(now)
 run_detached "standin-verify-moto-$id" -p 127.0.0.1::5000 "$repo/moto:5"
 port="$(host_port "standin-verify-moto-$id" 5000)"
-wait_for 60 curl -sf "http://127.0.0.1:$port/moto-api/" || fail "moto did not answer"
+wait_for 60 http_get "http://127.0.0.1:$port/moto-api/" || fail "moto did not answer"
 say "  moto answers after $(elapsed "$t0") s"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=''
 aws_() { aws --endpoint-url "http://127.0.0.1:$port" --output text "$@"; }
@@ -229,7 +234,7 @@ token="$(aws_ cognito-idp initiate-auth --client-id "$client" --auth-flow USER_P
 kid="$(python3 -c 'import base64,json,sys; h=sys.argv[1].split(".")[0]
 h=json.loads(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4))); assert h["alg"] == "RS256"
 print(h["kid"])' "$token")" || fail "cognito token header"
-curl -sf "http://127.0.0.1:$port/$pool/.well-known/jwks.json" | grep -q "\"$kid\"" || fail "cognito JWKS"
+[[ "$(http_get "http://127.0.0.1:$port/$pool/.well-known/jwks.json")" == *"\"$kid\""* ]] || fail "cognito JWKS"
 say "  dynamodb sqs ssm s3 events secretsmanager sts cognito-idp (token + JWKS) answer ($(elapsed "$t0") s)"
 docker rm -f "standin-verify-moto-$id" >/dev/null
 
@@ -237,7 +242,7 @@ say "verify moto as an S3 server on 9000 with a MinIO command"
 run_detached "standin-verify-s3-$id" -p 127.0.0.1::9000 -e MOTO_PORT=9000 "$repo/moto:5" \
   server /data --console-address :9001
 port="$(host_port "standin-verify-s3-$id" 9000)"
-wait_for 60 curl -sf "http://127.0.0.1:$port/minio/health/ready" || fail "moto on 9000 did not answer"
+wait_for 60 http_get "http://127.0.0.1:$port/minio/health/ready" || fail "moto on 9000 did not answer"
 aws_ s3 mb s3://standin >/dev/null || fail "s3 on 9000"
 aws_ s3 ls >/dev/null || fail "s3 on 9000"
 t0=$(now)

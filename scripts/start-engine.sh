@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Makes `docker` and `docker compose` (v2) work on a Debian 12 machine without systemd:
-#  - when no engine answers, starts dockerd (Debian's docker.io, from scripts/install-deps.sh)
-#    in the background, detached from this shell, and waits for it (about 2-20 s);
 #  - when `docker compose` is not Compose v2, installs the plugin from Debian trixie's
 #    docker-compose package, fetched with a throw-away sources list: trixie never enters the
-#    machine's apt sources.
+#    machine's apt sources;
+#  - when no engine answers, starts dockerd (Debian's docker.io, from scripts/install-deps.sh)
+#    in the background, detached from this shell, and waits for it (about 2-20 s).
 # Both steps are skipped when already done, so a rerun takes a fraction of a second.
 # Either client works: Debian's /usr/bin/docker (20.10) or a newer one in /usr/local/bin;
 # newer clients negotiate the engine's API version (1.41) by themselves.
@@ -78,9 +78,11 @@ if ! engine_answers || ! compose_v2; then
   mkdir -p /run/lock
   exec 9>/run/lock/devenv-start-engine.lock
   flock 9
+  if ! compose_v2; then   # needs no engine
+    install_compose
+    compose_v2 || die "docker compose still is not v2 after installing $plugin_dir/docker-compose"
+  fi
   engine_answers || start_engine
-  compose_v2 || install_compose
-  compose_v2 || die "docker compose still is not v2 after installing $plugin_dir/docker-compose"
   exec 9>&-
 fi
 say "$(docker version --format \
