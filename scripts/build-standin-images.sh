@@ -100,7 +100,6 @@ build_rootfs() {
   mmdebstrap --quiet --variant=minbase --format=tar --include="$(IFS=,; echo "${packages[*]}")" \
     "${opts[@]}" "$suite" "$rootfs.partial" "$mirror"
   mv "$rootfs.partial" "$rootfs"
-  find "$cache" -maxdepth 1 -name 'rootfs-*.tar*' ! -name "rootfs-$rootfs_id.tar" -delete
   say "root filesystem built in $((SECONDS - start)) s ($(du -m "$rootfs" | cut -f1) MB)"
 }
 
@@ -131,6 +130,9 @@ flock 9   # one builder at a time; a second one then finds the images made
 import_image "$repo/postgres:17" "${pg_changes[@]}"
 import_image "$repo/redis:8" "${redis_changes[@]}"
 import_image "$repo/moto:5" "${moto_changes[@]}"
+if [ -s "$rootfs" ]; then   # tarballs of older recipes
+  find "$cache" -maxdepth 1 -name 'rootfs-*.tar*' ! -name "rootfs-$rootfs_id.tar" -delete
+fi
 exec 9>&-
 say "done in $((SECONDS - start)) s"
 
