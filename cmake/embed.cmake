@@ -16,5 +16,6 @@ function(devenv_embed out)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DBASE=${E_BASE} "-DFILES=${_files}"
             -P ${CMAKE_SOURCE_DIR}/cmake/embed_write.cmake
     DEPENDS ${_abs} ${CMAKE_SOURCE_DIR}/cmake/embed_write.cmake
-    COMMENT "Embedding templates and profiles")
+    COMMENT "Embedding templates and profiles"
+    VERBATIM)
 endfunction()

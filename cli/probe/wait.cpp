@@ -154,12 +154,13 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                     out.ready = true;
                     out.detail = r.detail;
                     out.ready_after = elapsed();
+                    // The event goes out before dependants are released, so events keep their order.
+                    emit({WaitEvent::Kind::ready, svc.name, r.detail, out.ready_after, out.attempts});
                     {
                         std::lock_guard<std::mutex> lock(shared.mu);
                         shared.ready[svc.name] = true;
                     }
                     shared.cv.notify_all();
-                    emit({WaitEvent::Kind::ready, svc.name, r.detail, out.ready_after, out.attempts});
                     return;
                 }
                 out.detail = r.detail;

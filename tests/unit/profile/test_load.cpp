@@ -113,6 +113,6 @@ TEST_SUITE("profile.load") {
         p.write("a.yaml", "extends: ./b.yaml\nservices: {x: {image: i}}\n");
         p.write("b.yaml", "extends: ./a.yaml\n");
         p.write("devenv.yaml", "extends: ./a.yaml\n");
-        CHECK(error_of(p.options()).find("extends cycle") != std::string::npos);
+        CHECK(error_of(p.options()).find("cycle: ") != std::string::npos);
     }
 }

@@ -1,0 +1,293 @@
+#include "lifecycle/environment.hpp"
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "lifecycle/ports.hpp"
+#include "render/compose.hpp"
+#include "util/fs.hpp"
+
+namespace devenv {
+
+using Clock = std::chrono::steady_clock;
+
+DockerApi& Environment::api() {
+    if (!docker) docker = std::make_unique<DockerApi>();
+    return *docker;
+}
+
+Environment open_environment(const LoadOptions& opts) {
+    Environment env;
+    env.options = opts;
+    env.profile = load_profile(opts);
+    env.dir = state_dir(opts.project_dir);
+    env.compose = ComposeProject{env.profile.project, env.dir.compose_file(), opts.project_dir};
+    return env;
+}
+
+namespace {
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) {
+        if (!l.empty() && l.back() == '\r') l.pop_back();
+        out.push_back(l);
+    }
+    return out;
+}
+
+std::map<std::string, ContainerInfo> by_service(const std::vector<ContainerInfo>& list) {
+    std::map<std::string, ContainerInfo> out;
+    for (const auto& c : list)
+        if (!out.count(c.service)) out[c.service] = c;
+    return out;
+}
+
+std::vector<WaitService> wait_services(const Profile& p, const std::vector<std::string>& only) {
+    std::vector<WaitService> out;
+    for (const auto& s : p.services) {
+        if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
+        std::vector<std::string> deps;
+        for (const auto& d : s.depends_on)
+            if (only.empty() || std::find(only.begin(), only.end(), d) != only.end()) deps.push_back(d);
+        out.push_back({s.name, s.probe, deps});
+    }
+    return out;
+}
+
+void check_ports(Environment& env, const std::vector<ContainerInfo>& ours) {
+    std::set<int> held_by_us;
+    for (const auto& c : ours)
+        for (const auto& p : c.ports)
+            if (p.host_port) held_by_us.insert(p.host_port);
+    std::vector<PortConflict> conflicts;
+    for (const auto& s : env.profile.services) {
+        for (int port : s.host_ports) {
+            if (held_by_us.count(port) || !port_in_use(port)) continue;
+            PortConflict c{port, s.name, {}};
+            auto containers = env.api().containers_publishing(port);
+            if (!containers.empty()) c.holder = containers.front();
+            else if (auto proc = port_holder_process(port)) c.holder = *proc;
+            conflicts.push_back(c);
+        }
+    }
+    if (conflicts.empty()) return;
+    std::string list;
+    for (const auto& c : conflicts)
+        list += fmt::format("{}port {} (wanted by {}) is taken{}", list.empty() ? "" : "; ", c.port, c.service,
+                            c.holder.empty() ? "" : " by " + c.holder);
+    Error e(ErrorKind::engine, fmt::format("cannot start: {}", list));
+    e.hint("nothing was started. Stop what holds the port, or run a second copy with --port-offset N");
+    throw e;
+}
+
+}  // namespace
+
+WaitHooks engine_hooks(Environment& env) {
+    // One Engine API client, used from the wait loop's threads one call at a time.
+    auto mu = std::make_shared<std::mutex>();
+    DockerApi* api = &env.api();
+    std::string project = env.profile.project;
+    auto cache = std::make_shared<std::map<std::string, ContainerInfo>>();
+    WaitHooks h;
+    h.containers = [=] {
+        std::lock_guard<std::mutex> lock(*mu);
+        *cache = by_service(api->list_project(project));
+        std::map<std::string, ContainerView> out;
+        for (const auto& [svc, c] : *cache)
+            out[svc] = ContainerView{true, c.state, c.exit_code, c.restart_count, c.health, c.health_log};
+        return out;
+    };
+    auto id_of = [=](const std::string& service) -> std::string {
+        auto it = cache->find(service);
+        return it == cache->end() ? std::string() : it->second.id;
+    };
+    h.exec = [=](const std::string& service, const std::vector<std::string>& argv) {
+        std::lock_guard<std::mutex> lock(*mu);
+        std::string id = id_of(service);
+        if (id.empty()) return -1;
+        try {
+            return api->exec(id, argv);
+        } catch (const Error&) {
+            return -1;
+        }
+    };
+    h.logs = [=](const std::string& service) {
+        std::lock_guard<std::mutex> lock(*mu);
+        std::string id = id_of(service);
+        if (id.empty()) return std::string();
+        try {
+            return api->logs(id, 0);
+        } catch (const Error&) {
+            return std::string();
+        }
+    };
+    h.log_tail = [=](const std::string& service, int lines) {
+        std::lock_guard<std::mutex> lock(*mu);
+        std::string id = id_of(service);
+        if (id.empty()) return std::vector<std::string>{};
+        try {
+            return split_lines(api->logs(id, lines));
+        } catch (const Error&) {
+            return std::vector<std::string>{};
+        }
+    };
+    return h;
+}
+
+void throw_wait_failure(const WaitResult& r, const Environment& env) {
+    std::vector<std::string> names;
+    for (const auto& s : r.services)
+        if (!s.ready) names.push_back(s.name);
+    Error e(ErrorKind::not_ready,
+            fmt::format("{} did not become ready: {}", names.size() == 1 ? "a service" : fmt::format("{} services", names.size()),
+                        fmt::join(names, ", ")));
+    for (const auto& s : r.services) {
+        if (s.ready) continue;
+        e.detail(fmt::format("{}: {}", s.name, s.detail));
+        if (!s.log_tail.empty()) {
+            e.detail(fmt::format("  last {} lines of {}'s log:", s.log_tail.size(), s.name));
+            for (const auto& l : s.log_tail) e.detail("  | " + l);
+        }
+    }
+    e.hint(fmt::format("`devenv logs {}` shows the whole log; `devenv status` the state (project {})", names.front(),
+                       env.profile.project));
+    throw e;
+}
+
+UpResult up(Environment& env, const UpOptions& opts) {
+    auto t0 = Clock::now();
+    UpResult result;
+    ProjectLock lock(env.dir, "up", std::chrono::seconds(10));
+    std::string text = render_compose(env.profile);
+    std::string hash = sha256_hex(text);
+    auto note = [&](const std::string& s) {
+        if (opts.on_note) opts.on_note(s);
+    };
+
+    env.api().ping();
+    auto containers = env.api().list_project(env.profile.project);
+    auto prev = read_state(env.dir);
+
+    // Already up and unchanged: one probe round, no Compose.
+    if (prev && prev->compose_hash == hash && std::filesystem::exists(env.dir.compose_file())) {
+        auto st = status(env, {});
+        if (st.all_ready) {
+            result.already_up = true;
+            for (const auto& s : st.services) result.wait.services.push_back({s.name, true, s.probe.detail, {}, 1, false, {}});
+            result.wait.ok = true;
+            result.took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
+            return result;
+        }
+    }
+
+    check_ports(env, containers);
+    write_file_if_changed(env.dir.compose_file(), text, FileMode::secret);
+    std::vector<std::string> args = {"up", "--detach", "--remove-orphans"};
+    if (opts.build) args.push_back("--build");
+    note(fmt::format("starting {} services with docker compose (project {})", env.profile.services.size(),
+                     env.profile.project));
+    compose_check(env.compose, args, "start the environment");
+
+    WaitHooks hooks = engine_hooks(env);
+    hooks.on_event = opts.on_event;
+    hooks.interrupted = opts.interrupted;
+    result.wait = wait_for_services(wait_services(env.profile, {}), opts.timeout, hooks);
+    if (result.wait.interrupted)
+        throw Error(ErrorKind::interrupted, "interrupted while waiting; the containers keep running")
+            .hint("`devenv status` shows where they are; `devenv down` stops them");
+    if (!result.wait.ok) throw_wait_failure(result.wait, env);
+
+    StateRecord rec = prev.value_or(StateRecord{});
+    rec.profile = env.options.file ? *env.options.file : env.options.profile;
+    rec.project = env.profile.project;
+    rec.overlays = opts.overlays;
+    rec.sets = opts.sets;
+    rec.port_offset = opts.port_offset;
+    rec.compose_hash = hash;
+    rec.up_at = now_iso8601();
+    write_state(env.dir, rec);
+    result.took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
+    return result;
+}
+
+void down(Environment& env, bool volumes, const std::function<void(const std::string&)>& on_note) {
+    ProjectLock lock(env.dir, volumes ? "down --volumes" : "down", std::chrono::seconds(10));
+    // The file Compose reads must describe this project (its volumes, for --volumes).
+    write_file_if_changed(env.dir.compose_file(), render_compose(env.profile), FileMode::secret);
+    std::vector<std::string> args = {"down", "--remove-orphans"};
+    if (volumes) args.push_back("--volumes");
+    if (on_note) on_note(fmt::format("stopping project {}{}", env.profile.project, volumes ? " and removing its volumes" : ""));
+    compose_check(env.compose, args, "stop the environment");
+    StateRecord rec;
+    if (auto prev = read_state(env.dir)) rec = *prev;
+    if (volumes) {
+        remove_state(env.dir);
+    } else {
+        // Seeded data survives in the volumes; the next `up` starts the same profile.
+        rec.compose_hash.clear();
+        write_state(env.dir, rec);
+    }
+}
+
+StatusReport status(Environment& env, const std::vector<std::string>& only) {
+    StatusReport report;
+    report.project = env.profile.project;
+    report.profile = env.profile.name;
+    auto containers = by_service(env.api().list_project(env.profile.project));
+    WaitHooks hooks = engine_hooks(env);
+    for (const auto& s : env.profile.services) {
+        if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
+        ServiceStatus st;
+        st.name = s.name;
+        if (auto it = containers.find(s.name); it != containers.end()) {
+            st.has_container = true;
+            st.container = it->second;
+        }
+        report.services.push_back(st);
+    }
+    // Exec/log probes use the hooks' container map.
+    (void)hooks.containers();
+    std::vector<std::thread> threads;
+    for (auto& st : report.services) {
+        if (!st.has_container || st.container.state != "running") continue;
+        threads.emplace_back([&, svc = env.profile.find_service(st.name)] {
+            ProbeContext ctx;
+            ContainerView view{true, st.container.state, st.container.exit_code, st.container.restart_count,
+                               st.container.health, st.container.health_log};
+            auto t = Clock::now();
+            st.probe = run_probe(svc->probe, st.name, ctx, view, hooks);
+            if (st.probe.latency.count() == 0)
+                st.probe.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t);
+            st.ready = st.probe.ready;
+        });
+    }
+    for (auto& t : threads) t.join();
+    report.all_ready = !report.services.empty();
+    for (const auto& st : report.services) report.all_ready = report.all_ready && st.ready;
+    return report;
+}
+
+WaitResult wait_ready(Environment& env, const std::vector<std::string>& only, std::chrono::milliseconds timeout,
+                      const std::function<void(const WaitEvent&)>& on_event, const std::atomic<bool>* interrupted) {
+    auto containers = env.api().list_project(env.profile.project);
+    if (containers.empty())
+        throw Error(ErrorKind::not_ready, fmt::format("no containers of project {} exist", env.profile.project))
+            .hint("start them with `devenv up` (or with docker compose -p " + env.profile.project + ")");
+    WaitHooks hooks = engine_hooks(env);
+    hooks.on_event = on_event;
+    hooks.interrupted = interrupted;
+    WaitResult r = wait_for_services(wait_services(env.profile, only), timeout, hooks);
+    if (r.interrupted) throw Error(ErrorKind::interrupted, "interrupted while waiting");
+    if (!r.ok) throw_wait_failure(r, env);
+    return r;
+}
+
+}  // namespace devenv

@@ -1,0 +1,83 @@
+#pragma once
+// An environment: a resolved profile bound to its project folder, its .devenv/ state and the
+// container engine. up, down, status, wait and logs are operations on it.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/compose.hpp"
+#include "engine/docker_api.hpp"
+#include "probe/wait.hpp"
+#include "profile/load.hpp"
+#include "state/state.hpp"
+
+namespace devenv {
+
+struct Environment {
+    LoadOptions options;  // what loaded the profile (recorded so later commands reload the same)
+    Profile profile;
+    StateDir dir;
+    ComposeProject compose;
+    std::unique_ptr<DockerApi> docker;  // created on first use
+    DockerApi& api();
+};
+
+// Loads the profile and binds it to the project. Nothing is written.
+Environment open_environment(const LoadOptions& opts);
+
+struct UpOptions {
+    bool build = false;
+    std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+    std::function<void(const WaitEvent&)> on_event;
+    std::function<void(const std::string&)> on_note;   // "starting containers", ...
+    const std::atomic<bool>* interrupted = nullptr;
+    std::vector<std::string> sets;       // recorded in the state, so later commands see the same profile
+    std::vector<std::string> overlays;
+    int port_offset = 0;
+};
+
+struct UpResult {
+    bool already_up = false;           // nothing to do: same file, everything ready
+    WaitResult wait;
+    std::chrono::microseconds took{0};
+};
+
+// Renders into .devenv/, checks ports, starts with Compose, waits. Throws Error(engine) for
+// Compose or engine failures, Error(not_ready) when a service does not come up (with what
+// failed and the last log lines), Error(interrupted) on Ctrl-C.
+UpResult up(Environment& env, const UpOptions& opts);
+
+void down(Environment& env, bool volumes, const std::function<void(const std::string&)>& on_note);
+
+struct ServiceStatus {
+    std::string name;
+    bool has_container = false;
+    ContainerInfo container;
+    ProbeResult probe;            // only when the container runs
+    bool ready = false;
+};
+
+struct StatusReport {
+    std::string project;
+    std::string profile;
+    std::vector<ServiceStatus> services;
+    bool all_ready = false;
+};
+
+// One Engine API list call and one probe per running service, in parallel.
+StatusReport status(Environment& env, const std::vector<std::string>& only);
+
+// The wait alone, for environments started another way.
+WaitResult wait_ready(Environment& env, const std::vector<std::string>& only, std::chrono::milliseconds timeout,
+                      const std::function<void(const WaitEvent&)>& on_event, const std::atomic<bool>* interrupted);
+
+// Throws Error(not_ready) describing the failed services of a wait.
+[[noreturn]] void throw_wait_failure(const WaitResult& r, const Environment& env);
+
+// Hooks for the wait loop backed by the Engine API.
+WaitHooks engine_hooks(Environment& env);
+
+}  // namespace devenv

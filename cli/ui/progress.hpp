@@ -1,0 +1,41 @@
+#pragma once
+// Showing a wait: live lines on a terminal, plain timestamped lines in CI or when piped,
+// JSON event lines with --json.
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lifecycle/environment.hpp"
+#include "ui/ui.hpp"
+
+namespace devenv {
+
+class WaitDisplay {
+public:
+    WaitDisplay(const Ui& ui, std::vector<std::string> services, std::string command);
+    void on_event(const WaitEvent& e);
+    void note(const std::string& text);
+    // Ends the live block (so later output starts below it).
+    void finish();
+
+private:
+    void redraw();
+
+    const Ui& ui_;
+    std::vector<std::string> order_;
+    std::map<std::string, std::string> line_;
+    std::string command_;
+    std::mutex mu_;
+    int drawn_ = 0;
+    std::chrono::steady_clock::time_point start_;
+};
+
+std::string format_status(const Ui& ui, const StatusReport& r, const Profile& p);
+std::string status_json(const StatusReport& r, const Profile& p);
+// The table after `up`: each service, its ready time and endpoints, and what to run next.
+std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p, bool show_secrets);
+std::string up_json(const UpResult& r, const Profile& p);
+
+}  // namespace devenv
