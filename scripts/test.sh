@@ -10,8 +10,8 @@ bash scripts/start-engine.sh
 bash scripts/build-standin-images.sh
 echo "test.sh: set-up took $(( $(date +%s) - start )) s"
 bash scripts/build.sh
-echo "== unit tests"
-./build/devenv_tests
+echo "== unit tests (with real PostgreSQL, Redis, moto and the engine)"
+bash scripts/unit-services.sh ./build/devenv_tests
 echo "== end-to-end tests"
 # Debian's python3 (pytest, jsonschema, yaml come from Debian packages).
 DEVENV_BIN="$PWD/build/devenv" /usr/bin/python3 -m pytest -ra tests/e2e "$@"

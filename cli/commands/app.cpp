@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands/context.hpp"
+#include "util/interrupt.hpp"
 
 namespace devenv {
 
@@ -53,6 +54,12 @@ int run_app(int argc, char** argv) {
     register_profiles(app, ctx);
     register_version(app, ctx);
     register_templates(app, ctx);
+    register_up(app, ctx);
+    register_wait(app, ctx);
+    register_status(app, ctx);
+    register_logs(app, ctx);
+    register_down(app, ctx);
+    register_env(app, ctx);
 
     app.parse_complete_callback([&] {
         ctx.ui = std::make_unique<Ui>(detect_ui_options(ctx.global.json, ctx.global.quiet, ctx.global.verbose,
@@ -75,6 +82,13 @@ int run_app(int argc, char** argv) {
         fallback.error(err);
         return static_cast<int>(ExitCode::usage);
     } catch (const Error& e) {
+        if (interrupted_flag() && e.kind() != ErrorKind::usage && e.kind() != ErrorKind::interrupted) {
+            // Ctrl-C reached Compose too; its failure is the interruption, not an engine problem.
+            Ui ui = ctx.ui ? *ctx.ui : Ui(detect_ui_options(false, false, false, ctx.global.no_color, false));
+            ui.error(Error(ErrorKind::interrupted, "interrupted")
+                         .hint("`devenv status` shows what is running; `devenv down` stops it"));
+            return static_cast<int>(ExitCode::interrupted);
+        }
         Ui fallback = ctx.ui ? *ctx.ui : Ui(detect_ui_options(false, false, false, ctx.global.no_color, false));
         fallback.error(e);
         return static_cast<int>(exit_code_for(e.kind()));
@@ -83,7 +97,7 @@ int run_app(int argc, char** argv) {
         fallback.error(Error(ErrorKind::internal, fmt::format("internal error: {}", e.what())));
         return static_cast<int>(ExitCode::failure);
     }
-    return 0;
+    return ctx.exit_code;
 }
 
 }  // namespace devenv

@@ -1,8 +1,15 @@
 #include "commands/context.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "profile/discover.hpp"
+#include "util/duration.hpp"
+#include "util/interrupt.hpp"
+#include "util/suggest.hpp"
 
 namespace devenv {
 
@@ -28,15 +35,42 @@ LoadOptions Context::load_options(const std::string& profile) const {
 Profile Context::load(const std::string& profile) const { return load_profile(load_options(profile)); }
 
 std::string Context::mask(std::string text, const Profile& p) const {
-    if (global.show_secrets) return text;
-    for (const auto& s : p.services) {
-        for (const auto& secret : s.secrets) {
-            if (secret.size() < 3) continue;  // masking "a" would garble everything
-            for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 8))
-                text.replace(pos, secret.size(), "********");
-        }
+    return global.show_secrets ? text : mask_secrets(std::move(text), p);
+}
+
+}  // namespace devenv
+
+namespace devenv {
+
+Environment Context::open(const std::string& profile, bool recorded) const {
+    bool explicit_choice = !profile.empty() || global.file || !global.overlays.empty() || !global.sets.empty() ||
+                           global.port_offset != 0 || !global.project_name.empty();
+    if (recorded && !explicit_choice) {
+        if (auto o = recorded_load_options(project_dir())) return open_environment(*o);
     }
-    return text;
+    return open_environment(load_options(profile));
+}
+
+std::chrono::milliseconds Context::timeout(std::chrono::milliseconds fallback) const {
+    if (!global.timeout) return fallback;
+    try {
+        return parse_duration(*global.timeout);
+    } catch (Error& e) {
+        throw Error(ErrorKind::usage, fmt::format("--timeout: {}", e.message())).hint("e.g. --timeout 120s or 2m");
+    }
+}
+
+const std::atomic<bool>* Context::interrupted() const { return &interrupted_flag(); }
+
+void check_service_names(const std::vector<std::string>& names, const Profile& p) {
+    auto known = p.service_names();
+    for (const auto& n : names) {
+        if (std::find(known.begin(), known.end(), n) != known.end()) continue;
+        Error e(ErrorKind::usage, fmt::format("profile {} has no service '{}'", p.name, n));
+        if (auto s = suggest(n, known)) e.hint(fmt::format("did you mean '{}'?", *s));
+        else e.hint(fmt::format("its services: {}", fmt::join(known, ", ")));
+        throw e;
+    }
 }
 
 }  // namespace devenv

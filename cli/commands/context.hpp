@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lifecycle/environment.hpp"
 #include "profile/load.hpp"
 #include "ui/ui.hpp"
 
@@ -39,6 +40,17 @@ struct Context {
     Profile load(const std::string& profile) const;
     // Replaces secret values with ******** unless --show-secrets.
     std::string mask(std::string text, const Profile& p) const;
+
+    // The environment to act on. `up` passes what the command line says. The others
+    // (status, wait, down, logs, ...) pass recorded=true: with no profile named and no
+    // --set/--overlay/--port-offset given, they reload what the last `up` recorded in .devenv/,
+    // so they see the same profile as the running containers.
+    Environment open(const std::string& profile, bool recorded) const;
+    // --timeout, or `fallback`.
+    std::chrono::milliseconds timeout(std::chrono::milliseconds fallback) const;
+    const std::atomic<bool>* interrupted() const;
+
+    int exit_code = 0;  // set by commands that report a state by their exit status (status: 4)
 };
 
 // Each subcommand registers itself: binds its options and calls the core.
@@ -47,5 +59,14 @@ void register_config(CLI::App& app, Context& ctx);
 void register_profiles(CLI::App& app, Context& ctx);
 void register_version(CLI::App& app, Context& ctx);
 void register_templates(CLI::App& app, Context& ctx);
+void register_up(CLI::App& app, Context& ctx);
+void register_down(CLI::App& app, Context& ctx);
+void register_status(CLI::App& app, Context& ctx);
+void register_wait(CLI::App& app, Context& ctx);
+void register_logs(CLI::App& app, Context& ctx);
+void register_env(CLI::App& app, Context& ctx);
+
+// SERVICE arguments must name services of the profile (usage error with "did you mean").
+void check_service_names(const std::vector<std::string>& names, const Profile& p);
 
 }  // namespace devenv

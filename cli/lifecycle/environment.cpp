@@ -1,5 +1,6 @@
 #include "lifecycle/environment.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -25,10 +26,43 @@ DockerApi& Environment::api() {
 Environment open_environment(const LoadOptions& opts) {
     Environment env;
     env.options = opts;
-    env.profile = load_profile(opts);
+    auto seen = std::make_shared<std::map<std::string, std::optional<std::string>>>();
+    LoadOptions recording = opts;
+    recording.getenv = [seen, inner = opts.getenv](std::string_view name) -> std::optional<std::string> {
+        std::optional<std::string> v;
+        if (inner) {
+            v = inner(name);
+        } else if (const char* c = std::getenv(std::string(name).c_str())) {
+            v = std::string(c);
+        }
+        (*seen)[std::string(name)] = v;
+        return v;
+    };
+    env.profile = load_profile(recording);
+    env.env_seen = *seen;
     env.dir = state_dir(opts.project_dir);
     env.compose = ComposeProject{env.profile.project, env.dir.compose_file(), opts.project_dir};
     return env;
+}
+
+std::optional<LoadOptions> recorded_load_options(const std::string& project_dir) {
+    auto rec = read_state(state_dir(project_dir));
+    if (!rec || rec->project.empty()) return std::nullopt;
+    LoadOptions o;
+    o.project_dir = project_dir;
+    o.profile = rec->profile;
+    o.overlays = rec->overlays;
+    o.sets = rec->sets;
+    o.port_offset = rec->port_offset;
+    o.project_name = rec->project;
+    // What the profile read at `up` wins over this shell's environment; what it did not read
+    // comes from the environment as usual.
+    o.getenv = [env = rec->env](std::string_view name) -> std::optional<std::string> {
+        if (auto it = env.find(std::string(name)); it != env.end()) return it->second;
+        const char* c = std::getenv(std::string(name).c_str());
+        return c ? std::optional<std::string>(c) : std::nullopt;
+    };
+    return o;
 }
 
 namespace {
@@ -208,9 +242,10 @@ UpResult up(Environment& env, const UpOptions& opts) {
     StateRecord rec = prev.value_or(StateRecord{});
     rec.profile = env.options.file ? *env.options.file : env.options.profile;
     rec.project = env.profile.project;
-    rec.overlays = opts.overlays;
-    rec.sets = opts.sets;
-    rec.port_offset = opts.port_offset;
+    rec.overlays = env.options.overlays;
+    rec.sets = env.options.sets;
+    rec.port_offset = env.options.port_offset;
+    rec.env = env.env_seen;
     rec.compose_hash = hash;
     rec.up_at = now_iso8601();
     write_state(env.dir, rec);
@@ -250,6 +285,14 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
         if (auto it = containers.find(s.name); it != containers.end()) {
             st.has_container = true;
             st.container = it->second;
+            // The engine lists a port once per address family; once is enough here.
+            std::vector<PortBinding> unique;
+            for (const auto& pb : st.container.ports)
+                if (std::none_of(unique.begin(), unique.end(), [&](const PortBinding& u) {
+                        return u.host_port == pb.host_port && u.container_port == pb.container_port && u.proto == pb.proto;
+                    }))
+                    unique.push_back(pb);
+            st.container.ports = unique;
         }
         report.services.push_back(st);
     }

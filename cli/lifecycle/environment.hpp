@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,11 +24,18 @@ struct Environment {
     StateDir dir;
     ComposeProject compose;
     std::unique_ptr<DockerApi> docker;  // created on first use
+    // Every environment variable the profile read while loading (nullopt: unset).
+    std::map<std::string, std::optional<std::string>> env_seen;
     DockerApi& api();
 };
 
 // Loads the profile and binds it to the project. Nothing is written.
 Environment open_environment(const LoadOptions& opts);
+
+// Options that reload the profile a running environment was started with (recorded by `up`):
+// its profile, overlays, --set values, port offset, project name and the environment variables
+// it read. Null when nothing is recorded in the project's .devenv/.
+std::optional<LoadOptions> recorded_load_options(const std::string& project_dir);
 
 struct UpOptions {
     bool build = false;
@@ -34,9 +43,6 @@ struct UpOptions {
     std::function<void(const WaitEvent&)> on_event;
     std::function<void(const std::string&)> on_note;   // "starting containers", ...
     const std::atomic<bool>* interrupted = nullptr;
-    std::vector<std::string> sets;       // recorded in the state, so later commands see the same profile
-    std::vector<std::string> overlays;
-    int port_offset = 0;
 };
 
 struct UpResult {

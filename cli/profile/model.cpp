@@ -15,3 +15,17 @@ std::vector<std::string> Profile::service_names() const {
 }
 
 }  // namespace devenv
+
+namespace devenv {
+
+std::string mask_secrets(std::string text, const Profile& p) {
+    for (const auto& s : p.services)
+        for (const auto& secret : s.secrets) {
+            if (secret.size() < 3) continue;
+            for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 8))
+                text.replace(pos, secret.size(), "********");
+        }
+    return text;
+}
+
+}  // namespace devenv

@@ -56,3 +56,11 @@ struct Profile {
 };
 
 }  // namespace devenv
+
+namespace devenv {
+
+// Replaces every secret value of the profile's services in `text` with ********. Values shorter
+// than three characters are left alone (masking "a" would garble everything).
+std::string mask_secrets(std::string text, const Profile& p);
+
+}  // namespace devenv

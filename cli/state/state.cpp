@@ -23,8 +23,10 @@ namespace devenv {
 StateDir state_dir(const std::string& project_dir) { return StateDir{project_dir + "/.devenv"}; }
 
 nlohmann::json StateRecord::to_json() const {
+    nlohmann::json e = nlohmann::json::object();
+    for (const auto& [k, v] : env) e[k] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     return nlohmann::json{{"schema_version", schema_version}, {"profile", profile}, {"project", project},
-                          {"overlays", overlays}, {"sets", sets}, {"port_offset", port_offset},
+                          {"overlays", overlays}, {"sets", sets}, {"port_offset", port_offset}, {"env", e},
                           {"compose_hash", compose_hash}, {"up_at", up_at}, {"seeded", seeded}};
 }
 
@@ -38,6 +40,9 @@ StateRecord StateRecord::from_json(const nlohmann::json& j) {
     s.port_offset = j.value("port_offset", 0);
     s.compose_hash = j.value("compose_hash", "");
     s.up_at = j.value("up_at", "");
+    if (j.contains("env") && j["env"].is_object())
+        for (const auto& [k, v] : j["env"].items())
+            s.env[k] = v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;
     if (j.contains("seeded") && j["seeded"].is_object()) s.seeded = j["seeded"];
     return s;
 }

@@ -2,6 +2,7 @@
 // The project's .devenv/ folder: the rendered Compose file, the state record, and a lock that
 // keeps two devenv commands from changing one project at once.
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,9 @@ struct StateRecord {
     std::vector<std::string> overlays;
     std::vector<std::string> sets;
     int port_offset = 0;
+    // Environment variables the profile read at `up` (null: unset), so later commands resolve the
+    // same profile from another shell.
+    std::map<std::string, std::optional<std::string>> env;
     std::string compose_hash;       // sha256 of the rendered file at the last successful up
     std::string up_at;              // ISO 8601
     nlohmann::json seeded = nlohmann::json::object();   // per service: what seeding recorded

@@ -31,16 +31,7 @@ const char* kind_name(WaitEvent::Kind k) {
     return "?";
 }
 
-std::string masked(std::string text, const Profile& p, bool show) {
-    if (show) return text;
-    for (const auto& s : p.services)
-        for (const auto& secret : s.secrets) {
-            if (secret.size() < 3) continue;
-            for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 8))
-                text.replace(pos, secret.size(), "********");
-        }
-    return text;
-}
+std::string masked(std::string text, const Profile& p, bool show) { return show ? text : mask_secrets(std::move(text), p); }
 
 }  // namespace
 

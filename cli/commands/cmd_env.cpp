@@ -1,0 +1,90 @@
+#include <fstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/context.hpp"
+
+namespace devenv {
+
+namespace {
+
+std::string shell_quote(const std::string& v) {
+    std::string out = "'";
+    for (char c : v) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string dotenv_quote(const std::string& v) {
+    bool plain = !v.empty() && v.find_first_of(" \t\"'#$\\\n`") == std::string::npos;
+    if (plain) return v;
+    // Single quotes are literal in Compose's and most dotenv readers; a value holding one is
+    // double-quoted with escapes.
+    if (v.find('\'') == std::string::npos && v.find('\n') == std::string::npos) return "'" + v + "'";
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"' || c == '\\' || c == '$' || c == '`') out += '\\';
+        if (c == '\n') { out += "\\n"; continue; }
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+void register_env(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("env", "Connection variables of the environment (eval \"$(devenv env)\")");
+    auto profile = std::make_shared<std::string>();
+    auto services = std::make_shared<std::vector<std::string>>();
+    auto format = std::make_shared<std::string>("shell");
+    cmd->add_option("services", *services, "Only these services' variables")->type_name("SERVICE");
+    cmd->add_option("-p,--profile", *profile, "Profile (default: the one `up` started)");
+    cmd->add_option("--format", *format, "shell (quoted for eval), dotenv, json, github (appends to $GITHUB_ENV)")
+        ->check(CLI::IsMember({"shell", "dotenv", "json", "github"}));
+    cmd->callback([&ctx, profile, services, format] {
+        Environment env = ctx.open(*profile, true);
+        check_service_names(*services, env.profile);
+        std::vector<Export> all;
+        for (const auto& s : env.profile.services) {
+            if (!services->empty() && std::find(services->begin(), services->end(), s.name) == services->end()) continue;
+            for (const auto& e : s.exports) all.push_back(e);
+        }
+        if (services->empty())
+            for (const auto& e : env.profile.exports) all.push_back(e);
+        // Later definitions (project-level remaps) win, first position kept.
+        std::vector<Export> merged;
+        for (const auto& e : all) {
+            auto it = std::find_if(merged.begin(), merged.end(), [&](const Export& m) { return m.name == e.name; });
+            if (it == merged.end()) merged.push_back(e);
+            else *it = e;
+        }
+        if (ctx.global.json || *format == "json") {
+            nlohmann::ordered_json j;
+            j["schema_version"] = 1;
+            j["project"] = env.profile.project;
+            j["variables"] = nlohmann::ordered_json::object();
+            for (const auto& e : merged) j["variables"][e.name] = e.value;
+            ctx.ui->out(j.dump(2));
+            return;
+        }
+        std::string text;
+        for (const auto& e : merged) {
+            if (*format == "shell") text += fmt::format("export {}={}\n", e.name, shell_quote(e.value));
+            else if (*format == "dotenv") text += fmt::format("{}={}\n", e.name, dotenv_quote(e.value));
+            else if (e.value.find('\n') == std::string::npos) text += fmt::format("{}={}\n", e.name, e.value);
+            else text += fmt::format("{}<<DEVENV_EOF\n{}\nDEVENV_EOF\n", e.name, e.value);
+        }
+        const char* gh = std::getenv("GITHUB_ENV");
+        if (*format == "github" && gh && *gh) {
+            std::ofstream f(gh, std::ios::app);
+            f << text;
+            if (!f) throw Error(ErrorKind::io, fmt::format("cannot append to GITHUB_ENV file {}", gh));
+            ctx.ui->note(fmt::format("appended {} variables to {}", merged.size(), gh));
+            return;
+        }
+        if (!text.empty()) ctx.ui->out(text);
+    });
+}
+
+}  // namespace devenv
