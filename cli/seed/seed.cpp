@@ -1,0 +1,141 @@
+#include "seed/seed.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "assets/assets.hpp"
+#include "seed/registry.hpp"
+
+namespace devenv {
+
+std::string_view outcome_name(Outcome o) {
+    switch (o) {
+    case Outcome::created: return "created";
+    case Outcome::updated: return "updated";
+    case Outcome::unchanged: return "unchanged";
+    case Outcome::drift: return "drift";
+    case Outcome::removed: return "removed";
+    case Outcome::failed: return "failed";
+    }
+    return "?";
+}
+
+void SeedSink::add(ResourceResult r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (on_result_) on_result_(r);
+    results_.push_back(std::move(r));
+}
+
+void SeedSink::record(const std::string& service, const std::string& name, const std::string& value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    recorded_[service][name] = value;
+}
+
+void SeedSink::remember(const std::string& service, const std::string& key, nlohmann::json value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    recorded_[service]["_reset"][key] = std::move(value);
+}
+
+std::vector<ResourceResult> SeedSink::results() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return results_;
+}
+
+nlohmann::json SeedSink::recorded() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return recorded_;
+}
+
+bool SeedSink::any_failed() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::any_of(results_.begin(), results_.end(), [](const ResourceResult& r) { return r.outcome == Outcome::failed; });
+}
+
+namespace {
+
+Error file_error(const Value& at, std::string message) {
+    if (at.mark().known()) return Error(ErrorKind::seed, std::move(message), at.mark().location());
+    return Error(ErrorKind::seed, std::move(message));
+}
+
+std::string normalized(const std::string& base, const std::string& path) {
+    return std::filesystem::path(base.empty() ? path : base + "/" + path).lexically_normal().generic_string();
+}
+
+}  // namespace
+
+std::string read_seed_file(const SeedDecl& decl, const std::string& path, const Value& at) {
+    if (decl.base_dir.empty()) {
+        // Built-in profiles: files live beside them in the embedded profiles/ folder.
+        std::string key = normalized("profiles", path);
+        if (auto a = find_asset(key)) return std::string(*a);
+        throw file_error(at, fmt::format("built-in seed file {} does not exist", key));
+    }
+    std::string full = std::filesystem::path(path).is_absolute() ? path : normalized(decl.base_dir, path);
+    std::ifstream in(full, std::ios::binary);
+    if (!in) throw file_error(at, fmt::format("cannot read seed file {}: {}", full, std::strerror(errno)));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl& decl, const std::string& path,
+                                                                  const Value& at) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (decl.base_dir.empty()) {
+        std::string prefix = normalized("profiles", path) + "/";
+        for (const auto& a : embedded_assets())
+            if (std::string_view(a.path).substr(0, prefix.size()) == prefix)
+                out.emplace_back(std::string(a.path).substr(prefix.size()), std::string(a.data));
+        if (out.empty()) throw file_error(at, fmt::format("built-in seed folder {} is empty or missing", prefix));
+    } else {
+        namespace fs = std::filesystem;
+        fs::path root = fs::path(path).is_absolute() ? fs::path(path) : fs::path(normalized(decl.base_dir, path));
+        std::error_code ec;
+        if (!fs::is_directory(root, ec)) throw file_error(at, fmt::format("seed folder {} does not exist", root.string()));
+        for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec)) {
+            if (!it->is_regular_file()) continue;
+            std::ifstream in(it->path(), std::ios::binary);
+            std::ostringstream ss;
+            ss << in.rdbuf();
+            out.emplace_back(fs::relative(it->path(), root).generic_string(), ss.str());
+        }
+        if (ec) throw file_error(at, fmt::format("cannot list seed folder {}: {}", root.string(), ec.message()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+SeedFn find_seeder(std::string_view kind) {
+    for (auto list : {aws_seeders(), data_seeders(), builtin_seeders()})
+        for (const auto& e : list)
+            if (e.kind == kind) return e.fn;
+    return nullptr;
+}
+
+const ResetStrategy* find_reset_strategy(std::string_view template_name) {
+    for (auto list : {aws_reset_strategies(), data_reset_strategies()})
+        for (const auto& s : list)
+            if (s.template_name == template_name) return &s;
+    return nullptr;
+}
+
+void apply_service_seed(const ServiceSeedJob& job, SeedSink& sink) {
+    for (const SeedDecl* d : job.decls) {
+        if (job.target.interrupted && job.target.interrupted->load()) return;
+        SeedFn fn = find_seeder(d->kind);
+        if (!fn) {
+            sink.add({d->service, d->kind, "-", Outcome::failed,
+                      fmt::format("devenv has no seeder for kind '{}' yet", d->kind)});
+            continue;
+        }
+        fn(SeedJob{job.target, d, job.force}, sink);
+    }
+}
+
+}  // namespace devenv
