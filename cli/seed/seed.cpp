@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -90,7 +91,7 @@ std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl
         std::string prefix = normalized("profiles", path) + "/";
         for (const auto& a : embedded_assets())
             if (std::string_view(a.path).substr(0, prefix.size()) == prefix)
-                out.emplace_back(std::string(a.path).substr(prefix.size()), std::string(a.data));
+                out.emplace_back(std::string(a.path).substr(prefix.size()), std::string(a.content));
         if (out.empty()) throw file_error(at, fmt::format("built-in seed folder {} is empty or missing", prefix));
     } else {
         namespace fs = std::filesystem;
