@@ -4,12 +4,7 @@
 # the unit tests (doctest) and the end-to-end tests (pytest, real containers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-start=$(date +%s)
-bash scripts/install-deps.sh
-bash scripts/start-engine.sh
-bash scripts/build-standin-images.sh
-echo "test.sh: set-up took $(( $(date +%s) - start )) s"
-bash scripts/build.sh
+bash scripts/setup.sh
 echo "== unit tests (with real PostgreSQL, Redis, moto and the engine)"
 bash scripts/unit-services.sh ./build/devenv_tests
 echo "== end-to-end tests"
