@@ -13,6 +13,8 @@ pkgs=(
   docker.io mmdebstrap
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
+  # shells the completion scripts are tested in
+  zsh fish
 )
 
 # One dpkg-query for all of them; a package never seen by dpkg is reported on stderr instead.

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== unit tests (with real PostgreSQL, Redis, moto and the engine)"
 bash scripts/unit-services.sh ./build/devenv_tests
+echo "== package (.deb built, installed with dpkg, run from /usr/bin)"
+bash scripts/test-deb.sh build
 echo "== end-to-end tests"
 # Debian's python3 (pytest, jsonschema, yaml come from Debian packages).
 DEVENV_BIN="$PWD/build/devenv" /usr/bin/python3 -m pytest -ra tests/e2e "$@"

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "commands/cli_spec.hpp"
 #include "commands/context.hpp"
 #include "util/interrupt.hpp"
 
@@ -12,15 +13,7 @@ namespace devenv {
 
 namespace {
 
-const char* kExitCodes =
-    "Exit codes:\n"
-    "  0    success\n"
-    "  1    anything else\n"
-    "  2    usage or profile error\n"
-    "  3    container engine or Compose unavailable or failed\n"
-    "  4    a service did not become ready (timeout or exited)\n"
-    "  5    seeding or reset failed\n"
-    "  130  interrupted\n";
+// The exit-code table lives in cli_spec.cpp: --help, the man page and docs/commands.md share it.
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("-C,--directory", g.chdir, "Run as if started in DIR")->type_name("DIR");
@@ -43,7 +36,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
 int run_app(int argc, char** argv) {
     Context ctx;
     CLI::App app{"devenv: your infrastructure on your machine and in CI, in one command.", "devenv"};
-    app.footer(kExitCodes);
+    app.footer(exit_codes_help());
     app.require_subcommand(1);
     app.fallthrough();
     app.set_version_flag("--version", std::string(DEVENV_VERSION));
@@ -60,6 +53,9 @@ int run_app(int argc, char** argv) {
     register_logs(app, ctx);
     register_down(app, ctx);
     register_env(app, ctx);
+    register_init(app, ctx);
+    register_doctor(app, ctx);
+    register_completion(app, ctx);
 
     app.parse_complete_callback([&] {
         ctx.ui = std::make_unique<Ui>(detect_ui_options(ctx.global.json, ctx.global.quiet, ctx.global.verbose,

@@ -65,6 +65,9 @@ void register_status(CLI::App& app, Context& ctx);
 void register_wait(CLI::App& app, Context& ctx);
 void register_logs(CLI::App& app, Context& ctx);
 void register_env(CLI::App& app, Context& ctx);
+void register_init(CLI::App& app, Context& ctx);
+void register_doctor(CLI::App& app, Context& ctx);
+void register_completion(CLI::App& app, Context& ctx);  // also the hidden __complete and __man
 
 // SERVICE arguments must name services of the profile (usage error with "did you mean").
 void check_service_names(const std::vector<std::string>& names, const Profile& p);

@@ -289,6 +289,16 @@ nlohmann::json DockerApi::version() {
     return v;
 }
 
+nlohmann::json DockerApi::info() {
+    nlohmann::json v = get_json("/info", "report its configuration");
+    if (!v.is_object()) throw Error(ErrorKind::engine, "the Docker engine has no /info").hint("is DOCKER_HOST pointing at a Docker engine?");
+    return v;
+}
+
+bool DockerApi::image_exists(const std::string& ref) {
+    return !get_json("/images/" + url_encode(ref) + "/json", fmt::format("inspect image {}", ref)).is_null();
+}
+
 std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {
     nlohmann::json filters = {{"label", {"com.docker.compose.project=" + project}}};
     nlohmann::json list = get_json("/containers/json?all=1&filters=" + url_encode(filters.dump()),

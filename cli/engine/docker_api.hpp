@@ -88,6 +88,10 @@ public:
     void ping();
     // GET /version: {"Version": "20.10.24", "ApiVersion": "1.41", "Os", "Arch", ...}.
     nlohmann::json version();
+    // GET /info: {"DockerRootDir": "/var/lib/docker", "ServerVersion", "OperatingSystem", ...}.
+    nlohmann::json info();
+    // Whether the engine holds image `ref` ("postgres:17", "ghcr.io/a/b@sha256:..."); no pull.
+    bool image_exists(const std::string& ref);
 
     // Every container of a Compose project, running or not, sorted by name: one list call, then
     // one inspect per container for what the list lacks (restart count, health log, times).
