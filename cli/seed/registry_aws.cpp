@@ -5,10 +5,17 @@ namespace devenv {
 
 namespace {
 const SeederEntry kSeeders[] = {
-    {"", nullptr},  // (placeholder row: arrays cannot be empty; never matches a kind)
+    {"dynamodb", seed_dynamodb},
+    {"sqs", seed_sqs},
+    {"ssm", seed_ssm},
+    {"s3", seed_s3},
+    {"cognito", seed_cognito},
+    {"eventbridge", seed_eventbridge},
+    {"secretsmanager", seed_secretsmanager},
 };
 const ResetStrategy kResets[] = {
-    {"", nullptr, nullptr},
+    {"moto", nullptr, reset_moto},
+    {"localstack", nullptr, reset_localstack},
 };
 }  // namespace
 

@@ -1,0 +1,73 @@
+// The `secretsmanager` seed kind: secrets with a string value, or a mapping (or list) stored as
+// JSON. A different current value gets a new version (PutSecretValue); secrets are seeded
+// concurrently.
+#include <fmt/format.h>
+
+#include "seed/aws_seed_support.hpp"
+#include "seed/seeders_aws.hpp"
+
+namespace devenv {
+
+namespace {
+
+using nlohmann::json;
+using namespace aws_seed;
+
+constexpr std::string_view kService = "secretsmanager";
+
+std::string secret_string(const Value& v) { return v.is_scalar() ? v.text() : v.to_json().dump(); }
+
+// JSON values compare as JSON (key order and spacing do not matter).
+bool same_value(const Value& declared, const std::string& have) {
+    if (declared.is_scalar()) return declared.text() == have;
+    try {
+        return json::parse(have) == declared.to_json();
+    } catch (const json::exception&) {
+        return false;
+    }
+}
+
+void seed_secret(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& s) {
+    std::string name = text(s.find("name"));
+    std::string resource = "secret " + name;
+    const Value& value = *s.find("value");
+    std::string desc = text(s.find("description"));
+
+    AwsResult g = c.call_json(kService, "GetSecretValue", {{"SecretId", name}});
+    require_reachable(g, c);
+    if (g.ok()) {
+        if (same_value(value, g.json().value("SecretString", ""))) return report(sink, job, resource, Outcome::unchanged);
+        AwsResult p = c.call_json(kService, "PutSecretValue", {{"SecretId", name}, {"SecretString", secret_string(value)}});
+        require_reachable(p, c);
+        if (!p.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(p, &value));
+        return report(sink, job, resource, Outcome::updated, "value differed");
+    }
+    // A secret scheduled for deletion still holds its name: bring it back, then set the value.
+    if (g.code == "InvalidRequestException") {
+        AwsResult r = c.call_json(kService, "RestoreSecret", {{"SecretId", name}});
+        require_reachable(r, c);
+        if (!r.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(r, &s));
+        AwsResult p = c.call_json(kService, "PutSecretValue", {{"SecretId", name}, {"SecretString", secret_string(value)}});
+        require_reachable(p, c);
+        if (!p.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(p, &value));
+        return report(sink, job, resource, Outcome::updated, "restored from scheduled deletion");
+    }
+    if (g.code != "ResourceNotFoundException") return report(sink, job, resource, Outcome::failed, failure_detail(g, &s));
+    json in = {{"Name", name}, {"SecretString", secret_string(value)}};
+    if (!desc.empty()) in["Description"] = desc;
+    AwsResult cr = c.call_json(kService, "CreateSecret", in);
+    require_reachable(cr, c);
+    if (!cr.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(cr, &s));
+    report(sink, job, resource, Outcome::created);
+}
+
+}  // namespace
+
+void seed_secretsmanager(const SeedJob& job, SeedSink& sink) {
+    const Value* secrets = job.decl->spec.find("secrets");
+    if (!secrets) return;
+    const auto& list = secrets->items();
+    for_each_parallel(job.target, list.size(), [&](AwsClient& c, std::size_t i) { seed_secret(job, sink, c, list[i]); });
+}
+
+}  // namespace devenv
