@@ -39,7 +39,7 @@ OptionSpec option_spec(const CLI::Option& o, const std::string& command) {
         for (const auto& n : o.get_snames()) s.names.push_back("-" + n);
         for (const auto& n : o.get_lnames()) s.names.push_back("--" + n);
     }
-    s.takes_value = o.get_type_size_max() > 0;
+    s.takes_value = o.get_expected_max() > 0 && o.get_type_size_max() > 0;  // flags expect 0 values
     s.repeatable = s.takes_value && o.get_expected_max() > 1;
     s.description = o.get_description();
     std::string full = s.takes_value ? o.get_type_name() : std::string();
