@@ -239,7 +239,7 @@ def test_commands_doc_covers_every_command_and_option():
     assert {"up", "down", "status", "env", "init", "doctor", "completion"} <= set(cmds), cmds
     missing = []
     for c in cmds:
-        m = re.search(rf"^### `devenv {c}\b.*$(.*?)(?=^##)", doc, re.M | re.S)
+        m = re.search(rf"^### `devenv {c}\b[^\n]*\n(.*?)(?=^##)", doc, re.M | re.S)
         if not m:
             missing.append(f"command {c}")
             continue
