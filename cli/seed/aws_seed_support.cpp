@@ -142,3 +142,13 @@ bool backoff(const SeedTarget& target, int attempt) {
 }
 
 }  // namespace devenv::aws_seed
+
+namespace devenv::aws_seed {
+
+std::string jstr(const nlohmann::json& j, std::string_view key) {
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace devenv::aws_seed

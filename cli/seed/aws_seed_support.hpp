@@ -70,3 +70,11 @@ std::vector<nlohmann::json> parse_items_text(const std::string& text, const std:
 bool dynamo_equal(const nlohmann::json& a, const nlohmann::json& b);
 
 }  // namespace devenv::aws_seed
+
+namespace devenv::aws_seed {
+
+// A string member of a JSON object; "" when absent, null (moto sends "NextToken": null) or not
+// a string.
+std::string jstr(const nlohmann::json& j, std::string_view key);
+
+}  // namespace devenv::aws_seed

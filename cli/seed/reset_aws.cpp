@@ -65,7 +65,7 @@ struct Deleter {
                      if (list_failed("dynamodb", r, c)) return false;
                      json body = r.json();
                      for (const auto& n : body.value("TableNames", json::array())) names.push_back(n);
-                     start = body.value("LastEvaluatedTableName", "");
+                     start = jstr(body, "LastEvaluatedTableName");
                  } while (!start.empty());
                  return true;
              },
@@ -98,7 +98,7 @@ struct Deleter {
                      if (list_failed("sqs", r, c)) return false;
                      json body = r.json();
                      for (const auto& u : body.value("QueueUrls", json::array())) urls.push_back(u);
-                     token = body.value("NextToken", "");
+                     token = jstr(body, "NextToken");
                  } while (!token.empty());
                  return true;
              },
@@ -121,8 +121,8 @@ struct Deleter {
             AwsResult r = c.call_json("ssm", "DescribeParameters", in);
             if (list_failed("ssm", r, c)) return;
             json body = r.json();
-            for (const auto& p : body.value("Parameters", json::array())) names.push_back(p.value("Name", ""));
-            token = body.value("NextToken", "");
+            for (const auto& p : body.value("Parameters", json::array())) names.push_back(jstr(p, "Name"));
+            token = jstr(body, "NextToken");
         } while (!token.empty());
         std::size_t batches = (names.size() + 9) / 10;
         for_each_parallel(target, batches, [&](AwsClient& cl, std::size_t b) {
@@ -216,8 +216,8 @@ struct Deleter {
                      AwsResult r = c.call_json("secretsmanager", "ListSecrets", in);
                      if (list_failed("secretsmanager", r, c)) return false;
                      json body = r.json();
-                     for (const auto& s : body.value("SecretList", json::array())) names.push_back(s.value("Name", ""));
-                     token = body.value("NextToken", "");
+                     for (const auto& s : body.value("SecretList", json::array())) names.push_back(jstr(s, "Name"));
+                     token = jstr(body, "NextToken");
                  } while (!token.empty());
                  return true;
              },
@@ -236,7 +236,7 @@ struct Deleter {
              [&](AwsClient& c, std::vector<std::string>& buses) {
                  AwsResult r = c.call_json("events", "ListEventBuses", json::object());
                  if (list_failed("eventbridge", r, c)) return false;
-                 for (const auto& b : r.json().value("EventBuses", json::array())) buses.push_back(b.value("Name", ""));
+                 for (const auto& b : r.json().value("EventBuses", json::array())) buses.push_back(jstr(b, "Name"));
                  return true;
              },
              [&](AwsClient& c, const std::string& bus) {
@@ -249,8 +249,8 @@ struct Deleter {
                      require_reachable(r, c);
                      if (!r.ok()) return failed("eventbridge", "rules of " + bus, r);
                      json body = r.json();
-                     for (const auto& x : body.value("Rules", json::array())) rules.push_back(x.value("Name", ""));
-                     token = body.value("NextToken", "");
+                     for (const auto& x : body.value("Rules", json::array())) rules.push_back(jstr(x, "Name"));
+                     token = jstr(body, "NextToken");
                  } while (!token.empty());
                  for (const auto& rule : rules) {
                      json key = {{"Rule", rule}, {"EventBusName", bus}};
@@ -258,7 +258,7 @@ struct Deleter {
                      require_reachable(t, c);
                      json ids = json::array();
                      if (t.ok())
-                         for (const auto& x : t.json().value("Targets", json::array())) ids.push_back(x.value("Id", ""));
+                         for (const auto& x : t.json().value("Targets", json::array())) ids.push_back(jstr(x, "Id"));
                      if (!ids.empty()) {
                          json in = key;
                          in["Ids"] = ids;
@@ -290,8 +290,8 @@ struct Deleter {
                      if (list_failed("cognito", r, c)) return false;
                      json body = r.json();
                      for (const auto& p : body.value("UserPools", json::array()))
-                         ids.push_back(p.value("Id", "") + "\t" + p.value("Name", ""));
-                     token = body.value("NextToken", "");
+                         ids.push_back(jstr(p, "Id") + "\t" + jstr(p, "Name"));
+                     token = jstr(body, "NextToken");
                  } while (!token.empty());
                  return true;
              },

@@ -105,8 +105,8 @@ private:
             }
             json body = r.json();
             for (const auto& p : body.value("UserPools", json::array()))
-                if (p.value("Name", "") == name_) return p.value("Id", "");
-            token = body.value("NextToken", "");
+                if (jstr(p, "Name") == name_) return jstr(p, "Id");
+            token = jstr(body, "NextToken");
             if (token.empty()) return {};
         }
     }
@@ -146,7 +146,7 @@ private:
             add("user pool " + name_, Outcome::failed, failure_detail(r, &pool_));
             return false;
         }
-        pool_id_ = r.json()["UserPool"].value("Id", "");
+        pool_id_ = jstr(r.json()["UserPool"], "Id");
         return true;
     }
 
@@ -188,7 +188,7 @@ private:
         }
         // Custom attributes can be added, never removed or changed.
         std::set<std::string> have_attrs;
-        for (const auto& a : have.value("SchemaAttributes", json::array())) have_attrs.insert(a.value("Name", ""));
+        for (const auto& a : have.value("SchemaAttributes", json::array())) have_attrs.insert(jstr(a, "Name"));
         json missing = json::array();
         if (const Value* ca = pool_.find("custom_attributes"))
             for (const auto& a : ca->items()) {
@@ -221,8 +221,8 @@ private:
             if (!r.ok()) return add(resource, Outcome::failed, failure_detail(r, &cl));
             json body = r.json();
             for (const auto& x : body.value("UserPoolClients", json::array()))
-                if (x.value("ClientName", "") == name) id = x.value("ClientId", "");
-            token = body.value("NextToken", "");
+                if (jstr(x, "ClientName") == name) id = jstr(x, "ClientId");
+            token = jstr(body, "NextToken");
             if (!id.empty() || token.empty()) break;
         }
         json flows = string_list(cl.find("auth_flows"));
@@ -232,7 +232,7 @@ private:
             AwsResult r = c.call_json(kService, "CreateUserPoolClient", in);
             require_reachable(r, c);
             if (!r.ok()) return add(resource, Outcome::failed, failure_detail(r, &cl));
-            id = r.json()["UserPoolClient"].value("ClientId", "");
+            id = jstr(r.json()["UserPoolClient"], "ClientId");
             outcome = Outcome::created;
         } else if (cl.has("auth_flows")) {
             AwsResult d = c.call_json(kService, "DescribeUserPoolClient", {{"UserPoolId", pool_id_}, {"ClientId", id}});
@@ -263,7 +263,7 @@ private:
         AwsResult r = c.call_json(kService, "GetGroup", {{"UserPoolId", pool_id_}, {"GroupName", name}});
         require_reachable(r, c);
         if (r.ok()) {
-            std::string have = r.json()["Group"].value("Description", "");
+            std::string have = jstr(r.json()["Group"], "Description");
             if (!g.has("description") || have == desc) return add(resource, Outcome::unchanged);
             AwsResult u = c.call_json(kService, "UpdateGroup", {{"UserPoolId", pool_id_}, {"GroupName", name}, {"Description", desc}});
             require_reachable(u, c);
@@ -307,7 +307,7 @@ private:
             }
         } else {
             std::map<std::string, std::string> have;
-            for (const auto& a : g.json().value("UserAttributes", json::array())) have[a.value("Name", "")] = a.value("Value", "");
+            for (const auto& a : g.json().value("UserAttributes", json::array())) have[jstr(a, "Name")] = jstr(a, "Value");
             json diff = json::array();
             for (const auto& a : attrs) {
                 auto it = have.find(a["Name"]);
@@ -329,7 +329,7 @@ private:
                 AwsResult lg = c.call_json(kService, "AdminListGroupsForUser", key);
                 require_reachable(lg, c);
                 if (!lg.ok()) return add(resource, Outcome::failed, failure_detail(lg, groups));
-                for (const auto& gr : lg.json().value("Groups", json::array())) member.insert(gr.value("GroupName", ""));
+                for (const auto& gr : lg.json().value("Groups", json::array())) member.insert(jstr(gr, "GroupName"));
             }
             for (const auto& gr : groups->items()) {
                 if (member.count(gr.text())) continue;

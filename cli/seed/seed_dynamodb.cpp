@@ -84,7 +84,7 @@ json create_table_input(const Value& t) {
 
 std::string keys_text(const json& ks) {
     std::vector<std::string> parts;
-    for (const auto& k : ks) parts.push_back(fmt::format("{} {}", k.value("KeyType", ""), k.value("AttributeName", "")));
+    for (const auto& k : ks) parts.push_back(fmt::format("{} {}", jstr(k, "KeyType"), jstr(k, "AttributeName")));
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
@@ -93,7 +93,7 @@ std::map<std::string, std::string> index_map(const json& list) {
     if (!list.is_array()) return out;
     for (const auto& i : list) {
         std::string proj = i.contains("Projection") ? i["Projection"].value("ProjectionType", "ALL") : "ALL";
-        out[i.value("IndexName", "")] = keys_text(i.value("KeySchema", json::array())) + " / " + proj;
+        out[jstr(i, "IndexName")] = keys_text(i.value("KeySchema", json::array())) + " / " + proj;
     }
     return out;
 }
@@ -106,7 +106,7 @@ std::vector<std::string> table_drift(const json& want, const json& have) {
                                   keys_text(want["KeySchema"])));
     std::map<std::string, std::string> have_types;
     for (const auto& d : have.value("AttributeDefinitions", json::array()))
-        have_types[d.value("AttributeName", "")] = d.value("AttributeType", "");
+        have_types[jstr(d, "AttributeName")] = jstr(d, "AttributeType");
     for (const auto& d : want["AttributeDefinitions"]) {
         auto it = have_types.find(d["AttributeName"]);
         if (it != have_types.end() && it->second != d["AttributeType"])
@@ -128,7 +128,7 @@ std::vector<std::string> table_drift(const json& want, const json& have) {
 }
 
 bool is_active(const json& table) {
-    if (table.value("TableStatus", "") != "ACTIVE") return false;
+    if (jstr(table, "TableStatus") != "ACTIVE") return false;
     for (const auto& g : table.value("GlobalSecondaryIndexes", json::array()))
         if (g.value("IndexStatus", "ACTIVE") != "ACTIVE") return false;
     return true;
@@ -166,7 +166,7 @@ Fixes fix_ttl_and_stream(AwsClient& c, const Value& t, const json& described, co
         if (!r.ok()) return {f.done, failure_detail(r, ttl)};
         json d = r.json().value("TimeToLiveDescription", json::object());
         std::string status = d.value("TimeToLiveStatus", "DISABLED");
-        std::string attr = d.value("AttributeName", "");
+        std::string attr = jstr(d, "AttributeName");
         bool on = status == "ENABLED" || status == "ENABLING";
         if (!on || attr != ttl->text()) {
             if (on) {
@@ -186,7 +186,7 @@ Fixes fix_ttl_and_stream(AwsClient& c, const Value& t, const json& described, co
     if (const Value* s = t.find("stream")) {
         json spec = described.value("StreamSpecification", json::object());
         bool on = spec.value("StreamEnabled", false);
-        std::string type = spec.value("StreamViewType", "");
+        std::string type = jstr(spec, "StreamViewType");
         if (!on || type != s->text()) {
             if (on) {
                 AwsResult off = c.call_json(kService, "UpdateTable",

@@ -39,13 +39,13 @@ std::string queue_arn(AwsClient& c, const std::string& name, std::string& error)
         return {};
     }
     AwsResult a = c.call_json("sqs", "GetQueueAttributes",
-                              {{"QueueUrl", u.json().value("QueueUrl", "")}, {"AttributeNames", {"QueueArn"}}});
+                              {{"QueueUrl", jstr(u.json(), "QueueUrl")}, {"AttributeNames", json::array({"QueueArn"})}});
     require_reachable(a, c);
     if (!a.ok()) {
         error = fmt::format("queue {}: {}", name, a.describe());
         return {};
     }
-    return a.json()["Attributes"].value("QueueArn", "");
+    return jstr(a.json()["Attributes"], "QueueArn");
 }
 
 bool same_pattern(const std::string& have, const json& want) {
@@ -76,7 +76,7 @@ void seed_targets(const SeedJob& job, SeedSink& sink, AwsClient& c, const std::s
     require_reachable(l, c);
     if (!l.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(l, &targets));
     std::map<std::string, std::string> have;
-    for (const auto& t : l.json().value("Targets", json::array())) have[t.value("Id", "")] = t.value("Arn", "");
+    for (const auto& t : l.json().value("Targets", json::array())) have[jstr(t, "Id")] = jstr(t, "Arn");
 
     json put = json::array();
     for (const auto& [id, arn] : want)
@@ -123,9 +123,9 @@ bool seed_rule(const SeedJob& job, SeedSink& sink, AwsClient& c, const std::stri
     std::vector<std::string> changed;
     if (d.ok()) {
         json have = d.json();
-        if (!pattern.is_null() && !same_pattern(have.value("EventPattern", ""), pattern)) changed.push_back("event pattern");
-        if (r.has("description") && have.value("Description", "") != desc) changed.push_back("description");
-        if (have.value("State", "ENABLED") != "ENABLED") changed.push_back("state " + have.value("State", ""));
+        if (!pattern.is_null() && !same_pattern(jstr(have, "EventPattern"), pattern)) changed.push_back("event pattern");
+        if (r.has("description") && jstr(have, "Description") != desc) changed.push_back("description");
+        if (have.value("State", "ENABLED") != "ENABLED") changed.push_back("state " + jstr(have, "State"));
         if (changed.empty()) {
             report(sink, job, resource, Outcome::unchanged);
             return true;

@@ -36,7 +36,7 @@ void seed_secret(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& 
     AwsResult g = c.call_json(kService, "GetSecretValue", {{"SecretId", name}});
     require_reachable(g, c);
     if (g.ok()) {
-        if (same_value(value, g.json().value("SecretString", ""))) return report(sink, job, resource, Outcome::unchanged);
+        if (same_value(value, jstr(g.json(), "SecretString"))) return report(sink, job, resource, Outcome::unchanged);
         AwsResult p = c.call_json(kService, "PutSecretValue", {{"SecretId", name}, {"SecretString", secret_string(value)}});
         require_reachable(p, c);
         if (!p.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(p, &value));

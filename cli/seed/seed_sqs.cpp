@@ -117,12 +117,12 @@ private:
             return std::nullopt;
         }
         AwsResult a = c.call_json(kService, "GetQueueAttributes",
-                                  {{"QueueUrl", u.json().value("QueueUrl", "")}, {"AttributeNames", {"QueueArn"}}});
+                                  {{"QueueUrl", jstr(u.json(), "QueueUrl")}, {"AttributeNames", json::array({"QueueArn"})}});
         if (!a.ok()) {
             why = fmt::format("dead-letter queue {}: {}", name, a.describe());
             return std::nullopt;
         }
-        return a.json()["Attributes"].value("QueueArn", "");
+        return jstr(a.json()["Attributes"], "QueueArn");
     }
 
     QueueOutcome seed_queue(AwsClient& c, const Value& q) {
@@ -164,18 +164,18 @@ private:
             AwsResult cr = c.call_json(kService, "CreateQueue", in);
             require_reachable(cr, c);
             if (!cr.ok()) return fail(failure_detail(cr, &q));
-            url = cr.json().value("QueueUrl", "");
+            url = jstr(cr.json(), "QueueUrl");
             outcome = Outcome::created;
-            AwsResult a = c.call_json(kService, "GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"QueueArn"}}});
+            AwsResult a = c.call_json(kService, "GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", json::array({"QueueArn"})}});
             if (!a.ok()) return fail(failure_detail(a, &q));
-            arn = a.json()["Attributes"].value("QueueArn", "");
+            arn = jstr(a.json()["Attributes"], "QueueArn");
         } else {
-            url = u.json().value("QueueUrl", "");
-            AwsResult a = c.call_json(kService, "GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"All"}}});
+            url = jstr(u.json(), "QueueUrl");
+            AwsResult a = c.call_json(kService, "GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", json::array({"All"})}});
             require_reachable(a, c);
             if (!a.ok()) return fail(failure_detail(a, &q));
             json have = a.json().value("Attributes", json::object());
-            arn = have.value("QueueArn", "");
+            arn = jstr(have, "QueueArn");
             json update = json::object();
             for (const auto& [k, v] : want) {
                 std::string h = have.contains(k) && have[k].is_string() ? have[k].get<std::string>() : have.value(k, json()).dump();

@@ -109,7 +109,7 @@ void seed_ssm_impl(const SeedJob& job, SeedSink& sink) {
                 read_failed[i] = failure_detail(r, params[i].at);
             return;
         }
-        for (const auto& p : r.json().value("Parameters", json::array())) existing[p.value("Name", "")] = p;
+        for (const auto& p : r.json().value("Parameters", json::array())) existing[jstr(p, "Name")] = p;
     });
 
     for_each_parallel(job.target, params.size(), [&](AwsClient& c, std::size_t i) {
@@ -122,8 +122,8 @@ void seed_ssm_impl(const SeedJob& job, SeedSink& sink) {
         auto it = existing.find(p.name);
         std::string why;
         if (it != existing.end()) {
-            std::string type = it->second.value("Type", "");
-            std::string value = it->second.value("Value", "");
+            std::string type = jstr(it->second, "Type");
+            std::string value = jstr(it->second, "Value");
             if (type == p.type && value == p.value) {
                 report(sink, job, resource, Outcome::unchanged);
                 return;
