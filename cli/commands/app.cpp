@@ -53,6 +53,8 @@ int run_app(int argc, char** argv) {
     register_logs(app, ctx);
     register_down(app, ctx);
     register_env(app, ctx);
+    register_seed(app, ctx);
+    register_reset(app, ctx);
     register_init(app, ctx);
     register_doctor(app, ctx);
     register_completion(app, ctx);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/context.hpp"
+#include "lifecycle/seeding.hpp"
 
 namespace devenv {
 
@@ -50,6 +51,8 @@ void register_env(CLI::App& app, Context& ctx) {
             if (!services->empty() && std::find(services->begin(), services->end(), s.name) == services->end()) continue;
             for (const auto& e : s.exports) all.push_back(e);
         }
+        // Identifiers seeding recorded (user pool ids, queue URLs), then project-level remaps.
+        for (const auto& e : seeded_exports(env, *services)) all.push_back(e);
         if (services->empty())
             for (const auto& e : env.profile.exports) all.push_back(e);
         // Later definitions (project-level remaps) win, first position kept.

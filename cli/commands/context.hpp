@@ -65,6 +65,8 @@ void register_status(CLI::App& app, Context& ctx);
 void register_wait(CLI::App& app, Context& ctx);
 void register_logs(CLI::App& app, Context& ctx);
 void register_env(CLI::App& app, Context& ctx);
+void register_seed(CLI::App& app, Context& ctx);
+void register_reset(CLI::App& app, Context& ctx);
 void register_init(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);  // also the hidden __complete and __man

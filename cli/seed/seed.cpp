@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -127,15 +128,29 @@ const ResetStrategy* find_reset_strategy(std::string_view template_name) {
 }
 
 void apply_service_seed(const ServiceSeedJob& job, SeedSink& sink) {
-    for (const SeedDecl* d : job.decls) {
+    auto run = [&](const SeedDecl* d) {
         if (job.target.interrupted && job.target.interrupted->load()) return;
         SeedFn fn = find_seeder(d->kind);
         if (!fn) {
             sink.add({d->service, d->kind, "-", Outcome::failed,
-                      fmt::format("devenv has no seeder for kind '{}' yet", d->kind)});
-            continue;
+                      fmt::format("devenv has no seeder for kind '{}'", d->kind)});
+            return;
         }
-        fn(SeedJob{job.target, d, job.force}, sink);
+        try {
+            fn(SeedJob{job.target, d, job.force}, sink);
+        } catch (const Error& e) {
+            sink.add({d->service, d->kind, "-", Outcome::failed, e.message()});
+        }
+    };
+    // Kinds are independent of each other except: EventBridge targets name queues of the seed,
+    // and exec steps come after everything typed. So: the rest in parallel, then eventbridge,
+    // then exec, each in declaration order.
+    auto phase_of = [](const std::string& kind) { return kind == "exec" ? 2 : kind == "eventbridge" ? 1 : 0; };
+    for (int phase = 0; phase < 3; ++phase) {
+        std::vector<std::thread> threads;
+        for (const SeedDecl* d : job.decls)
+            if (phase_of(d->kind) == phase) threads.emplace_back(run, d);
+        for (auto& t : threads) t.join();
     }
 }
 

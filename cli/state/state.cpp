@@ -27,7 +27,7 @@ nlohmann::json StateRecord::to_json() const {
     for (const auto& [k, v] : env) e[k] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     return nlohmann::json{{"schema_version", schema_version}, {"profile", profile}, {"project", project},
                           {"overlays", overlays}, {"sets", sets}, {"port_offset", port_offset}, {"env", e},
-                          {"compose_hash", compose_hash}, {"up_at", up_at}, {"seeded", seeded}};
+                          {"compose_hash", compose_hash}, {"up_at", up_at}, {"seed_hash", seed_hash}, {"seeded", seeded}};
 }
 
 StateRecord StateRecord::from_json(const nlohmann::json& j) {
@@ -40,6 +40,7 @@ StateRecord StateRecord::from_json(const nlohmann::json& j) {
     s.port_offset = j.value("port_offset", 0);
     s.compose_hash = j.value("compose_hash", "");
     s.up_at = j.value("up_at", "");
+    s.seed_hash = j.value("seed_hash", "");
     if (j.contains("env") && j["env"].is_object())
         for (const auto& [k, v] : j["env"].items())
             s.env[k] = v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;

@@ -33,6 +33,7 @@ struct StateRecord {
     std::map<std::string, std::optional<std::string>> env;
     std::string compose_hash;       // sha256 of the rendered file at the last successful up
     std::string up_at;              // ISO 8601
+    std::string seed_hash;          // seed_fingerprint of the last complete, successful seed
     nlohmann::json seeded = nlohmann::json::object();   // per service: what seeding recorded
 
     nlohmann::json to_json() const;

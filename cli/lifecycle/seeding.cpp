@@ -1,0 +1,183 @@
+#include "lifecycle/seeding.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace devenv {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+bool wanted(const std::vector<std::string>& only, const std::string& name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+}
+
+bool is_loopback(const std::string& host) {
+    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]" ||
+           host.rfind("127.", 0) == 0;
+}
+
+// Seeding writes, and a reset deletes: only ever against this machine.
+void check_local(const Service& s, bool allow_remote) {
+    if (allow_remote || s.probe.host.empty() || is_loopback(s.probe.host)) return;
+    throw Error(ErrorKind::seed, fmt::format("refusing to seed or reset {}: its endpoint {} is not on this machine",
+                                             s.name, s.probe.host))
+        .hint("devenv only writes to loopback endpoints of its own containers; pass --allow-remote if you mean it");
+}
+
+struct Plan {
+    std::vector<ServiceSeedJob> jobs;
+    std::vector<const ResetStrategy*> strategies;  // parallel to jobs (reset: non-null)
+};
+
+// The running containers of the project, by service; each seeded service must have one.
+std::map<std::string, ContainerInfo> running_containers(Environment& env) {
+    std::map<std::string, ContainerInfo> out;
+    for (auto& c : env.api().list_project(env.profile.project))
+        if (c.state == "running" && !out.count(c.service)) out[c.service] = c;
+    return out;
+}
+
+SeedTarget target_for(Environment& env, const Service& s, const std::map<std::string, ContainerInfo>& running,
+                      const nlohmann::json& seeded, const SeedRunOptions& opts) {
+    SeedTarget t;
+    t.profile = &env.profile;
+    t.service = &s;
+    t.interrupted = opts.interrupted;
+    if (seeded.contains(s.name) && seeded[s.name].is_object()) t.state = seeded[s.name];
+    if (auto it = running.find(s.name); it != running.end()) {
+        std::string id = it->second.id;
+        t.exec = [id](const std::vector<std::string>& argv) {
+            DockerApi api;  // seeders run in threads; one client each call keeps them independent
+            return api.exec(id, argv, ExecOptions{});
+        };
+    }
+    return t;
+}
+
+SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
+    auto t0 = Clock::now();
+    SeedRunResult result;
+    result.command = reset ? "reset" : "seed";
+    ProjectLock lock(env.dir, result.command, std::chrono::seconds(10));
+    auto running = running_containers(env);
+    auto rec = read_state(env.dir).value_or(StateRecord{});
+
+    // Which services, with which declarations.
+    std::vector<const Service*> services;
+    for (const auto& s : env.profile.services) {
+        if (!wanted(opts.services, s.name)) continue;
+        bool has_decl = std::any_of(env.profile.seeds.begin(), env.profile.seeds.end(), [&](const SeedDecl& d) {
+            return d.service == s.name && (!opts.only_kind || d.kind == *opts.only_kind);
+        });
+        bool resettable = reset && !opts.only_kind && find_reset_strategy(s.template_name);
+        if (has_decl || resettable) services.push_back(&s);
+    }
+    for (const Service* s : services) {
+        check_local(*s, opts.allow_remote);
+        if (!running.count(s->name))
+            throw Error(ErrorKind::not_ready, fmt::format("{} has no running container in project {}", s->name,
+                                                          env.profile.project))
+                .hint("start the environment with `devenv up` first");
+    }
+
+    SeedSink sink(opts.on_result);
+    std::vector<std::chrono::microseconds> took(services.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        threads.emplace_back([&, i] {
+            auto ts = Clock::now();
+            const Service& s = *services[i];
+            ServiceSeedJob job;
+            job.target = target_for(env, s, running, rec.seeded, opts);
+            job.force = opts.force;
+            for (const auto& d : env.profile.seeds)
+                if (d.service == s.name && (!opts.only_kind || d.kind == *opts.only_kind)) job.decls.push_back(&d);
+            const ResetStrategy* strategy = find_reset_strategy(s.template_name);
+            try {
+                if (reset) {
+                    if (!strategy || !strategy->reset)
+                        sink.add({s.name, "reset", s.name, Outcome::failed,
+                                  fmt::format("template '{}' has no soft reset", s.template_name.empty() ? "(raw service)" : s.template_name)});
+                    else
+                        strategy->reset(job, sink);
+                } else {
+                    apply_service_seed(job, sink);
+                }
+                bool service_failed = false;
+                for (const auto& r : sink.results())
+                    if (r.service == s.name && r.outcome == Outcome::failed) service_failed = true;
+                // A complete seed is what reset restores to: let the strategy capture it.
+                if (!service_failed && !opts.only_kind && strategy && strategy->after_seed) strategy->after_seed(job, sink);
+            } catch (const Error& e) {
+                sink.add({s.name, reset ? "reset" : "seed", s.name, Outcome::failed, e.message()});
+            }
+            took[i] = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ts);
+        });
+    }
+    for (auto& t : threads) t.join();
+
+    result.results = sink.results();
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        ServiceSeedSummary sum;
+        sum.service = services[i]->name;
+        sum.took = took[i];
+        for (const auto& r : result.results) {
+            if (r.service != sum.service) continue;
+            switch (r.outcome) {
+            case Outcome::created: ++sum.created; break;
+            case Outcome::updated: ++sum.updated; break;
+            case Outcome::unchanged: ++sum.unchanged; break;
+            case Outcome::drift: ++sum.drift; break;
+            case Outcome::removed: ++sum.removed; break;
+            case Outcome::failed: ++sum.failed; break;
+            }
+        }
+        result.ok = result.ok && sum.failed == 0;
+        result.services.push_back(sum);
+    }
+    if (opts.interrupted && opts.interrupted->load()) result.ok = false;
+
+    // Record identifiers (kept from earlier runs unless replaced), and whether the whole seed is in.
+    nlohmann::json got = sink.recorded();
+    for (auto& [svc, vals] : got.items())
+        for (auto& [k, v] : vals.items()) rec.seeded[svc][k] = v;
+    bool complete = result.ok && opts.services.empty() && !opts.only_kind;
+    if (complete) rec.seed_hash = seed_fingerprint(env.profile);
+    else if (!result.ok) rec.seed_hash.clear();
+    if (rec.project.empty()) rec.project = env.profile.project;
+    write_state(env.dir, rec);
+    result.took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
+    return result;
+}
+
+}  // namespace
+
+SeedRunResult seed_environment(Environment& env, const SeedRunOptions& opts) { return run(env, opts, false); }
+
+SeedRunResult reset_environment(Environment& env, const SeedRunOptions& opts) { return run(env, opts, true); }
+
+std::string seed_fingerprint(const Profile& p) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& d : p.seeds) j.push_back({d.service, d.kind, d.base_dir, d.spec.to_json()});
+    return sha256_hex(j.dump());
+}
+
+std::vector<Export> seeded_exports(const Environment& env, const std::vector<std::string>& services) {
+    std::vector<Export> out;
+    auto rec = read_state(env.dir);
+    if (!rec) return out;
+    for (const auto& s : env.profile.services) {
+        if (!wanted(services, s.name) || !rec->seeded.contains(s.name)) continue;
+        for (const auto& [k, v] : rec->seeded[s.name].items())
+            if (k != "_reset" && v.is_string()) out.push_back({k, v.get<std::string>(), false});
+    }
+    return out;
+}
+
+}  // namespace devenv
