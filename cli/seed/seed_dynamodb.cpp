@@ -158,8 +158,46 @@ struct Fixes {
     std::string failed;
 };
 
+// Billing mode and provisioned throughput (for the table and its GSIs) can be changed in place.
+json billing_update(const Value& t, const json& have) {
+    bool prov = provisioned(t);
+    std::string want_mode = prov ? "PROVISIONED" : "PAY_PER_REQUEST";
+    // Tables created as provisioned may carry no BillingModeSummary.
+    std::string have_mode = have.contains("BillingModeSummary") ? jstr(have["BillingModeSummary"], "BillingMode") : "";
+    if (have_mode.empty()) have_mode = "PROVISIONED";
+    json tp = throughput(t.find("throughput"));
+    json have_tp = have.value("ProvisionedThroughput", json::object());
+    bool tp_differs = prov && (have_tp.value("ReadCapacityUnits", 0LL) != tp["ReadCapacityUnits"].get<long long>() ||
+                               have_tp.value("WriteCapacityUnits", 0LL) != tp["WriteCapacityUnits"].get<long long>());
+    if (want_mode == have_mode && !tp_differs) return nullptr;
+    json in = {{"BillingMode", want_mode}};
+    if (prov) {
+        in["ProvisionedThroughput"] = tp;
+        json updates = json::array();
+        if (const Value* gsis = t.find("gsis"))
+            for (const auto& g : gsis->items())
+                updates.push_back({{"Update", {{"IndexName", text(g.find("name"))},
+                                               {"ProvisionedThroughput", throughput(g.find("throughput") ? g.find("throughput")
+                                                                                                          : t.find("throughput"))}}}});
+        if (want_mode != have_mode && !updates.empty()) in["GlobalSecondaryIndexUpdates"] = updates;
+    }
+    in["_was"] = want_mode != have_mode ? "billing mode " + have_mode
+                                        : fmt::format("throughput {}/{}", have_tp.value("ReadCapacityUnits", 0LL),
+                                                      have_tp.value("WriteCapacityUnits", 0LL));
+    return in;
+}
+
 Fixes fix_ttl_and_stream(AwsClient& c, const Value& t, const json& described, const std::string& name) {
     Fixes f;
+    if (json b = billing_update(t, described); !b.is_null()) {
+        std::string was = b["_was"];
+        b.erase("_was");
+        b["TableName"] = name;
+        AwsResult u = c.call_json(kService, "UpdateTable", b);
+        require_reachable(u, c);
+        if (!u.ok()) return {f.done, failure_detail(u, t.find("billing_mode") ? t.find("billing_mode") : &t)};
+        f.done.push_back(fmt::format("{} (was {})", jstr(b, "BillingMode"), was));
+    }
     if (const Value* ttl = t.find("ttl")) {
         AwsResult r = c.call_json(kService, "DescribeTimeToLive", {{"TableName", name}});
         require_reachable(r, c);

@@ -464,3 +464,55 @@ secrets:
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("seed.aws.moto") {
+
+SEED_AWS_CASE("s3 for a MinIO service: signs with the template's root user and region (moto stands in for MinIO)") {
+    AwsSeedFixture fx("minio");
+    fx.service.probe.kind = "http";
+    fx.service.probe.region = "";  // MinIO's probe is plain HTTP: the region comes from its params
+    fx.service.params.set("root_user", Value::string("minio-root"));
+    fx.service.params.set("root_password", Value::string("minio-root-pw"));
+    fx.service.params.set("region", Value::string("us-east-1"));
+    std::string s = unique_suffix();
+    const SeedDecl& d = fx.decl("s3", fmt::format("buckets: [{{name: media-{0}, objects: {{a.json: '{{}}'}}}}]\n", s));
+    auto first = fx.seed(d);
+    INFO(dump(first));
+    CHECK(count(first, Outcome::created) == 2);
+    CHECK(fx.aws(fmt::format("s3 cp s3://media-{}/a.json -", s)) == "{}");
+    CHECK(count(fx.seed(d), Outcome::unchanged) == 2);
+}
+
+SEED_AWS_CASE("dynamodb: billing mode and throughput drift are updated in place") {
+    AwsSeedFixture fx;
+    std::string s = unique_suffix();
+    const SeedDecl& on_demand = fx.decl("dynamodb", fmt::format("tables: [{{name: bill-{0}, attributes: {{id: S}}, hash_key: id}}]\n", s));
+    const SeedDecl& provisioned = fx.decl("dynamodb", fmt::format(
+        "tables: [{{name: bill-{0}, attributes: {{id: S}}, hash_key: id, billing_mode: PROVISIONED, throughput: {{read: 3, write: 4}}}}]\n", s));
+    CHECK(count(fx.seed(on_demand), Outcome::created) == 1);
+    auto changed = fx.seed(provisioned);
+    INFO(dump(changed));
+    REQUIRE(changed.size() == 1);
+    CHECK(changed[0].outcome == Outcome::updated);
+    CHECK(changed[0].detail.find("was billing mode PAY_PER_REQUEST") != std::string::npos);
+    json t = json::parse(fx.aws("dynamodb describe-table --table-name bill-" + s))["Table"];
+    CHECK(t["ProvisionedThroughput"]["ReadCapacityUnits"] == 3);
+    CHECK(t["ProvisionedThroughput"]["WriteCapacityUnits"] == 4);
+    CHECK(count(fx.seed(provisioned), Outcome::unchanged) == 1);
+}
+
+SEED_AWS_CASE("an interrupted seed stops before the next resource") {
+    AwsSeedFixture fx;
+    std::string s = unique_suffix();
+    const SeedDecl& d = fx.decl("ssm", fmt::format("parameters: {{/int-{0}/a: x, /int-{0}/b: y}}\n", s));
+    std::atomic<bool> stop{true};
+    SeedTarget t = fx.target();
+    t.interrupted = &stop;
+    SeedSink sink;
+    find_seeder("ssm")(SeedJob{t, &d, false}, sink);
+    CHECK(sink.results().empty());
+    AwsClient c = fx.client();
+    CHECK(c.call_json("ssm", "GetParameter", {{"Name", "/int-" + s + "/a"}}).code == "ParameterNotFound");
+}
+
+}  // TEST_SUITE
