@@ -6,7 +6,7 @@
 _devenv_takes_value() {
     case "$1:$2" in
         render:-o|render:--output) return 0 ;;
-        up:--build) return 1 ;;
+        up:--build|up:--no-seed|up:--allow-remote) return 1 ;;
         wait:-p|wait:--profile) return 0 ;;
         status:-p|status:--profile) return 0 ;;
         logs:-p|logs:--profile|logs:-n|logs:--tail) return 0 ;;
@@ -14,6 +14,10 @@ _devenv_takes_value() {
         down:-p|down:--profile) return 0 ;;
         down:--volumes) return 1 ;;
         env:-p|env:--profile|env:--format) return 0 ;;
+        seed:-p|seed:--profile|seed:--only) return 0 ;;
+        seed:--force|seed:--allow-remote) return 1 ;;
+        reset:-p|reset:--profile) return 0 ;;
+        reset:--hard|reset:--allow-remote) return 1 ;;
         init:--from) return 0 ;;
         init:--force) return 1 ;;
         completion:-o|completion:--output) return 0 ;;
@@ -27,12 +31,14 @@ _devenv_takes_value() {
 _devenv_options() {
     case "$1" in
         render) echo '-o --output' ;;
-        up) echo '--build' ;;
+        up) echo '--build --no-seed --allow-remote' ;;
         wait) echo '-p --profile' ;;
         status) echo '-p --profile' ;;
         logs) echo '-p --profile -f --follow -n --tail -t --timestamps' ;;
         down) echo '-p --profile --volumes' ;;
         env) echo '-p --profile --format' ;;
+        seed) echo '-p --profile --only --force --allow-remote' ;;
+        reset) echo '-p --profile --hard --allow-remote' ;;
         init) echo '--from --force' ;;
         completion) echo '-o --output' ;;
     esac
@@ -64,6 +70,12 @@ _devenv_values() {
         env:--profile) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         env:--format) words='shell dotenv json github' ;;
         env:) words=$(command "${COMP_WORDS[0]}" __complete services 2>/dev/null) ;;
+        seed:-p) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
+        seed:--profile) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
+        seed:) words=$(command "${COMP_WORDS[0]}" __complete services 2>/dev/null) ;;
+        reset:-p) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
+        reset:--profile) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
+        reset:) words=$(command "${COMP_WORDS[0]}" __complete services 2>/dev/null) ;;
         init:--from) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         doctor:) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         completion:-o) compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
@@ -96,7 +108,7 @@ _devenv() {
     elif [[ $cur == -* ]]; then
         COMPREPLY=( $(compgen -W "$(_devenv_options "$cmd")" -- "$cur") )
     elif [[ -z $cmd ]]; then
-        COMPREPLY=( $(compgen -W 'render config profiles version templates up wait status logs down env init doctor completion' -- "$cur") )
+        COMPREPLY=( $(compgen -W 'render config profiles version templates up wait status logs down env seed reset init doctor completion' -- "$cur") )
     else
         _devenv_values "$cmd" ""
     fi

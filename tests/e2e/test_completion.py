@@ -167,7 +167,7 @@ def test_zsh_completes(shop):
     assert zsh_complete(["status", ""], shop) == ["api", "cache", "db"]
     assert zsh_complete(["env", "--format", ""], shop) == ["dotenv", "github", "json", "shell"]
     assert "--build" in zsh_complete(["up", "--"], shop)
-    assert zsh_complete(["-f", "x.yaml", "re"], shop) == ["render"]
+    assert zsh_complete(["-f", "x.yaml", "re"], shop) == ["render", "reset"]
     assert zsh_complete(["render", "-o", ""], shop) == ["FILES"]
 
 
