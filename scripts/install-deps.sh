@@ -15,6 +15,8 @@ pkgs=(
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
   # shells the completion scripts are tested in
   zsh fish
+  # the packaging test renders the installed man page
+  man-db
 )
 
 # One dpkg-query for all of them; a package never seen by dpkg is reported on stderr instead.
