@@ -5,10 +5,12 @@ namespace devenv {
 
 namespace {
 const SeederEntry kSeeders[] = {
-    {"", nullptr},  // (placeholder row: arrays cannot be empty; never matches a kind)
+    {"postgres", seed_postgres},
+    {"redis", seed_redis},
 };
 const ResetStrategy kResets[] = {
-    {"", nullptr, nullptr},
+    {"postgres", after_seed_postgres, reset_postgres},
+    {"redis", nullptr, reset_redis},
 };
 }  // namespace
 

@@ -1,0 +1,200 @@
+// Soft resets of the data services, against the running containers:
+//  postgres  each seeded database recreated from the template captured right after the seed
+//            (CREATE DATABASE db TEMPLATE db__devenv_seed), roles re-applied; a database with no
+//            template is dropped and seeded again (its SQL re-run).
+//  redis     FLUSHDB of the declared databases (FLUSHALL when a declaration names none), re-seed.
+//  kafka     declared and undeclared application topics deleted, then re-seeded.
+//  connect, schema-registry, vault, mongodb: what the seed declares is deleted, then re-seeded.
+#include <chrono>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include "seed/data_seed_support.hpp"
+#include "seed/seeders_data.hpp"
+
+namespace devenv {
+
+namespace {
+
+void report_service(SeedSink& sink, const ServiceSeedJob& job, std::string_view kind, std::string resource,
+                    Outcome outcome, std::string detail = {}) {
+    sink.add({job.target.service->name, std::string(kind), std::move(resource), outcome, std::move(detail)});
+}
+
+std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_view kind) {
+    std::vector<const SeedDecl*> out;
+    for (const SeedDecl* d : job.decls)
+        if (d->kind == kind) out.push_back(d);
+    return out;
+}
+
+// Applies the declarations of other kinds (exec) again, as a seed would.
+void apply_other_decls(const ServiceSeedJob& job, SeedSink& sink, std::string_view kind) {
+    ServiceSeedJob rest{job.target, {}, job.force};
+    for (const SeedDecl* d : job.decls)
+        if (d->kind != kind) rest.decls.push_back(d);
+    apply_service_seed(rest, sink);
+}
+
+// ---- PostgreSQL -------------------------------------------------------------------------
+
+std::string template_name(const std::string& db) {
+    // Identifiers are at most 63 bytes; keep the suffix whole.
+    constexpr std::string_view suffix = "__devenv_seed";
+    return db.substr(0, 63 - suffix.size()) + std::string(suffix);
+}
+
+bool database_exists(PgConn& admin, const std::string& name) {
+    return !admin.query("SELECT 1 FROM pg_database WHERE datname = $1", {name}).empty();
+}
+
+std::optional<std::string> terminate_others(PgConn& admin, const std::string& db) {
+    try {
+        admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    {db});
+        return std::nullopt;
+    } catch (const Error& e) {
+        return e.message();
+    }
+}
+
+std::optional<std::string> drop_database(PgConn& admin, const std::string& db) {
+    // WITH (FORCE) (PostgreSQL 13+) ends the other sessions in the same step, so an application
+    // reconnecting in between cannot make the drop fail.
+    if (PQserverVersion(admin.raw()) >= 130000) return admin.exec("DROP DATABASE IF EXISTS " + admin.ident(db) + " WITH (FORCE)");
+    if (auto err = terminate_others(admin, db)) return err;
+    return admin.exec("DROP DATABASE IF EXISTS " + admin.ident(db));
+}
+
+// CREATE DATABASE ... TEMPLATE fails (55006) while anyone else is connected to the source;
+// end those sessions and retry a few times in case an application reconnects.
+std::optional<std::string> copy_database(PgConn& admin, const std::string& from, const std::string& to,
+                                         const std::string& owner) {
+    std::string sql = fmt::format("CREATE DATABASE {} TEMPLATE {}", admin.ident(to), admin.ident(from));
+    if (!owner.empty()) sql += " OWNER " + admin.ident(owner);
+    std::optional<std::string> err;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        if (auto t = terminate_others(admin, from)) return t;
+        err = admin.exec(sql);
+        if (!err || !err->starts_with("55006")) return err;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt + 1)));
+    }
+    return err;
+}
+
+std::string owner_of(PgConn& admin, const std::string& db) {
+    auto rows = admin.query("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", {db});
+    return rows.empty() ? std::string() : rows[0][0];
+}
+
+}  // namespace
+
+void after_seed_postgres(const ServiceSeedJob& job, SeedSink& sink) {
+    auto decls = decls_of(job, "postgres");
+    if (decls.empty()) return;
+    auto admin = pg_admin_connection(job.target.service->probe);
+    nlohmann::json templates = nlohmann::json::object();
+    for (const SeedDecl* d : decls)
+        for (const auto& db : postgres_declared_databases(*d)) {
+            if (interrupted(job.target)) return;
+            if (!database_exists(*admin, db)) continue;  // its creation failed and was reported
+            std::string tmpl = template_name(db);
+            auto fail = [&](const std::string& why) {
+                report_service(sink, job, "postgres", "template " + tmpl, Outcome::failed,
+                               fmt::format("cannot capture {} for reset: {}", db, why));
+            };
+            if (auto err = drop_database(*admin, tmpl)) {
+                fail(*err);
+                continue;
+            }
+            if (auto err = copy_database(*admin, db, tmpl, owner_of(*admin, db))) {
+                fail(*err);
+                continue;
+            }
+            // Nobody connects to the copy, so CREATE DATABASE ... TEMPLATE never waits on it.
+            if (auto err = admin->exec("ALTER DATABASE " + admin->ident(tmpl) + " ALLOW_CONNECTIONS false")) {
+                fail(*err);
+                continue;
+            }
+            templates[db] = tmpl;
+        }
+    sink.remember(job.target.service->name, "templates", templates);
+}
+
+void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
+    auto admin = pg_admin_connection(job.target.service->probe);
+    nlohmann::json templates = nlohmann::json::object();
+    if (auto r = job.target.state.find("_reset"); r != job.target.state.end() && r->is_object())
+        if (auto t = r->find("templates"); t != r->end() && t->is_object()) templates = *t;
+    bool reseeded = false;
+    for (const SeedDecl* d : decls_of(job, "postgres")) {
+        SeedJob sj{job.target, d, false};
+        seed_postgres_roles(sj, sink, *admin);
+        std::set<std::string> again;
+        for (const auto& db : postgres_declared_databases(*d)) {
+            if (interrupted(job.target)) return;
+            std::string resource = "database " + db;
+            std::string tmpl = templates.contains(db) && templates[db].is_string() ? templates[db].get<std::string>() : "";
+            std::string owner = owner_of(*admin, db);
+            if (!tmpl.empty() && database_exists(*admin, tmpl)) {
+                if (auto err = drop_database(*admin, db)) {
+                    report(sink, sj, resource, Outcome::failed, *err);
+                    continue;
+                }
+                if (owner.empty()) owner = owner_of(*admin, tmpl);
+                if (auto err = copy_database(*admin, tmpl, db, owner))
+                    report(sink, sj, resource, Outcome::failed, fmt::format("recreating from {}: {}", tmpl, *err));
+                else
+                    report(sink, sj, resource, Outcome::updated, "recreated from the seeded template " + tmpl);
+                continue;
+            }
+            if (auto err = drop_database(*admin, db)) {
+                report(sink, sj, resource, Outcome::failed, *err);
+                continue;
+            }
+            report(sink, sj, resource, Outcome::removed, "dropped to seed again (no template captured)");
+            again.insert(db);
+        }
+        if (!again.empty()) {
+            reseeded = true;
+            seed_postgres_databases(sj, sink, *admin, [&](const std::string& db) { return again.count(db) > 0; });
+        }
+    }
+    if (reseeded) {
+        apply_other_decls(job, sink, "postgres");
+        after_seed_postgres(job, sink);
+    }
+}
+
+// ---- Redis ------------------------------------------------------------------------------
+
+void reset_redis(const ServiceSeedJob& job, SeedSink& sink) {
+    auto conn = redis_connect(job.target.service->probe);
+    std::set<std::string> dbs;
+    bool all = false;
+    auto decls = decls_of(job, "redis");
+    for (const SeedDecl* d : decls) {
+        if (const Value* db = d->spec.find("db")) dbs.insert(db->text());
+        else all = true;
+    }
+    if (decls.empty()) all = true;
+    if (all) {
+        auto r = redis_pipeline(*conn, {{"FLUSHALL"}});
+        if (r[0].error) return report_service(sink, job, "redis", "all databases", Outcome::failed, "FLUSHALL: " + r[0].text);
+        report_service(sink, job, "redis", "all databases", Outcome::removed, "FLUSHALL");
+    } else {
+        for (const auto& db : dbs) {
+            auto r = redis_pipeline(*conn, {{"SELECT", db}, {"FLUSHDB"}});
+            std::string error = r[0].error ? "SELECT: " + r[0].text : r[1].error ? "FLUSHDB: " + r[1].text : "";
+            if (!error.empty()) return report_service(sink, job, "redis", "db " + db, Outcome::failed, error);
+            report_service(sink, job, "redis", "db " + db, Outcome::removed, "FLUSHDB");
+        }
+    }
+    apply_service_seed(job, sink);
+}
+
+}  // namespace devenv

@@ -1,0 +1,196 @@
+// The `postgres` seed kind (libpq): roles, then databases (created if missing, owner kept), then
+// per database, concurrently, its extensions and its SQL steps in order. Roles are compared with
+// the catalog (the password against its SCRAM verifier), so a second run reports them unchanged;
+// SQL steps always run (the profile makes them idempotent) and are reported as updated.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "seed/data_seed_support.hpp"
+#include "seed/seeders_data.hpp"
+
+namespace devenv {
+
+namespace {
+
+bool flag(const Value& v, std::string_view key, bool fallback) {
+    const Value* f = v.find(key);
+    return f ? f->text() == "true" : fallback;
+}
+
+void seed_role(const SeedJob& job, SeedSink& sink, PgConn& admin, const Value& role) {
+    const std::string& name = role.find("name")->text();
+    std::string resource = "role " + name;
+    const Value* password = role.find("password");
+    const Value* login = role.find("login");
+    const Value* superuser = role.find("superuser");
+    std::vector<std::vector<std::string>> rows;
+    try {
+        rows = admin.query("SELECT rolcanlogin, rolsuper, coalesce(rolpassword, '') FROM pg_authid WHERE rolname = $1",
+                           {name});
+    } catch (const Error&) {
+        // Not a superuser: pg_roles hides the password.
+        rows = admin.query("SELECT rolcanlogin, rolsuper, '' FROM pg_roles WHERE rolname = $1", {name});
+    }
+    auto attrs = [&](bool want_login, bool want_super) {
+        std::string sql = fmt::format(" {} {}", want_login ? "LOGIN" : "NOLOGIN", want_super ? "SUPERUSER" : "NOSUPERUSER");
+        if (password) sql += " PASSWORD " + admin.literal(admin.encrypted_password(name, password->text()));
+        return sql;
+    };
+    if (rows.empty()) {
+        // A role with no `login` can log in: declared roles are for applications and tools.
+        auto err = admin.exec("CREATE ROLE " + admin.ident(name) + attrs(flag(role, "login", true), flag(role, "superuser", false)));
+        if (err) return report(sink, job, resource, Outcome::failed, *err);
+        return report(sink, job, resource, Outcome::created);
+    }
+    bool has_login = rows[0][0] == "t", has_super = rows[0][1] == "t";
+    std::vector<std::string> diffs;
+    if (login && (login->text() == "true") != has_login) diffs.push_back(fmt::format("login was {}", has_login));
+    if (superuser && (superuser->text() == "true") != has_super)
+        diffs.push_back(fmt::format("superuser was {}", has_super));
+    bool password_differs = false;
+    if (password) {
+        auto same = pg_password_matches(rows[0][2], name, password->text());
+        password_differs = !same.value_or(true);
+        if (password_differs) diffs.push_back("password differed");
+    }
+    if (diffs.empty() && !job.force) return report(sink, job, resource, Outcome::unchanged);
+    std::string sql = "ALTER ROLE " + admin.ident(name) + attrs(login ? login->text() == "true" : has_login,
+                                                               superuser ? superuser->text() == "true" : has_super);
+    if (auto err = admin.exec(sql)) return report(sink, job, resource, Outcome::failed, *err);
+    if (diffs.empty()) return report(sink, job, resource, Outcome::updated, "re-applied (--force)");
+    std::string detail;
+    for (const auto& d : diffs) detail += (detail.empty() ? "" : ", ") + d;
+    report(sink, job, resource, Outcome::drift, detail + "; updated");
+}
+
+// Creates the database if missing and keeps its owner; false when it does not exist afterwards.
+bool seed_database(const SeedJob& job, SeedSink& sink, PgConn& admin, const Value& db) {
+    const std::string& name = db.find("name")->text();
+    std::string resource = "database " + name;
+    const Value* owner = db.find("owner");
+    auto rows = admin.query("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", {name});
+    if (rows.empty()) {
+        std::string sql = "CREATE DATABASE " + admin.ident(name);
+        if (owner) sql += " OWNER " + admin.ident(owner->text());
+        if (auto err = admin.exec(sql)) {
+            report(sink, job, resource, Outcome::failed, *err);
+            return false;
+        }
+        report(sink, job, resource, Outcome::created);
+        return true;
+    }
+    if (owner && rows[0][0] != owner->text()) {
+        auto err = admin.exec("ALTER DATABASE " + admin.ident(name) + " OWNER TO " + admin.ident(owner->text()));
+        if (err) report(sink, job, resource, Outcome::failed, fmt::format("owner is {}, declared {}: {}", rows[0][0], owner->text(), *err));
+        else report(sink, job, resource, Outcome::drift, fmt::format("owner was {}; changed to {}", rows[0][0], owner->text()));
+        return true;
+    }
+    report(sink, job, resource, Outcome::unchanged);
+    return true;
+}
+
+void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) {
+    const std::string& name = db.find("name")->text();
+    const Value* extensions = db.find("extensions");
+    const Value* sql = db.find("sql");
+    if ((!extensions || extensions->items().empty()) && (!sql || sql->items().empty())) return;
+    std::unique_ptr<PgConn> conn;
+    try {
+        conn = std::make_unique<PgConn>(job.target.service->probe, name);
+    } catch (const Error& e) {
+        return report(sink, job, "database " + name, Outcome::failed, e.message());
+    }
+    if (extensions) {
+        std::vector<std::string> have;
+        for (auto& row : conn->query("SELECT extname FROM pg_extension")) have.push_back(row[0]);
+        for (const auto& ext : extensions->items()) {
+            std::string resource = fmt::format("extension {}.{}", name, ext.text());
+            if (std::find(have.begin(), have.end(), ext.text()) != have.end()) {
+                report(sink, job, resource, Outcome::unchanged);
+                continue;
+            }
+            // CASCADE: postgis_topology and friends bring what they need.
+            if (auto err = conn->exec("CREATE EXTENSION IF NOT EXISTS " + conn->ident(ext.text()) + " CASCADE"))
+                report(sink, job, resource, Outcome::failed, *err);
+            else
+                report(sink, job, resource, Outcome::created);
+        }
+    }
+    if (!sql) return;
+    int n = 0;
+    for (const auto& step : sql->items()) {
+        ++n;
+        if (interrupted(job.target)) return;
+        const Value* file = step.is_string() ? &step : step.find("file");
+        const Value* text = step.is_string() ? nullptr : step.find("text");
+        std::string resource = file ? fmt::format("sql {}: {}", name, file->text()) : fmt::format("sql {}: text #{}", name, n);
+        std::string body;
+        if (file) {
+            auto content = read_file_or_report(job, sink, resource, file->text(), *file);
+            if (!content) return;
+            body = std::move(*content);
+        } else if (text) {
+            body = text->text();
+        }
+        if (auto err = conn->exec(body)) {
+            report(sink, job, resource, Outcome::failed, *err);
+            return;  // later steps build on this one
+        }
+        report(sink, job, resource, Outcome::updated, "ran");
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> postgres_declared_databases(const SeedDecl& decl) {
+    std::vector<std::string> out;
+    if (const Value* dbs = decl.spec.find("databases"))
+        for (const auto& db : dbs->items()) out.push_back(db.find("name")->text());
+    return out;
+}
+
+void seed_postgres_roles(const SeedJob& job, SeedSink& sink, PgConn& admin) {
+    if (const Value* roles = job.decl->spec.find("roles"))
+        for (const auto& role : roles->items()) {
+            if (interrupted(job.target)) return;
+            try {
+                seed_role(job, sink, admin, role);
+            } catch (const Error& e) {
+                report(sink, job, "role " + role.find("name")->text(), Outcome::failed, e.message());
+            }
+        }
+}
+
+void seed_postgres_databases(const SeedJob& job, SeedSink& sink, PgConn& admin,
+                             const std::function<bool(const std::string&)>& include) {
+    const Value* dbs = job.decl->spec.find("databases");
+    if (!dbs) return;
+    // CREATE DATABASE one at a time on the maintenance connection; then each database's own
+    // extensions and SQL on its own connection, databases concurrently.
+    std::vector<const Value*> ready;
+    for (const auto& db : dbs->items()) {
+        if (interrupted(job.target)) return;
+        if (!include(db.find("name")->text())) continue;
+        try {
+            if (seed_database(job, sink, admin, db)) ready.push_back(&db);
+        } catch (const Error& e) {
+            report(sink, job, "database " + db.find("name")->text(), Outcome::failed, e.message());
+        }
+    }
+    run_parallel(ready.size(), [&](std::size_t i) {
+        try {
+            seed_database_content(job, sink, *ready[i]);
+        } catch (const Error& e) {
+            report(sink, job, "database " + ready[i]->find("name")->text(), Outcome::failed, e.message());
+        }
+    }, 4);
+}
+
+void seed_postgres(const SeedJob& job, SeedSink& sink) {
+    auto admin = pg_admin_connection(job.target.service->probe);
+    seed_postgres_roles(job, sink, *admin);
+    seed_postgres_databases(job, sink, *admin, [](const std::string&) { return true; });
+}
+
+}  // namespace devenv

@@ -1,0 +1,241 @@
+// The postgres seeder and reset against a real PostgreSQL 17 + PostGIS (DEVENV_TEST_PG, from
+// scripts/unit-services.sh); results checked with psql. Skipped (reported as such) without it.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include "seed/registry.hpp"
+#include "seed/seeders_data.hpp"
+#include "test_seed_data_fixture.hpp"
+
+using namespace devenv;
+using namespace devenv::seed_data_test;
+
+namespace {
+
+const char* const kPgEnv = "DEVENV_TEST_PG";
+bool no_pg() { return !env(kPgEnv); }
+
+ProbeSpec pg_probe() {
+    auto f = split(*env(kPgEnv), ':');
+    REQUIRE_MESSAGE(f.size() == 5, "DEVENV_TEST_PG must be host:port:user:password:db");
+    ProbeSpec p;
+    p.kind = "postgres";
+    p.host = f[0];
+    p.port = std::stoi(f[1]);
+    p.user = f[2];
+    p.password = f[3];
+    p.database = f[4];
+    return p;
+}
+
+// psql as `user` (default: the probe's superuser) against `db`; unaligned, tuples only.
+std::string psql(const std::string& db, const std::string& sql, const std::string& user = "",
+                 const std::string& password = "") {
+    auto p = pg_probe();
+    return shell(fmt::format("PGPASSWORD='{}' psql -X -q -h {} -p {} -U {} -d {} -tAc \"{}\" 2>&1",
+                             password.empty() ? p.password : password, p.host, p.port, user.empty() ? p.user : user, db,
+                             sql));
+}
+
+struct PgNames {
+    std::string sfx = unique_suffix();
+    std::string db = "seedt_app_" + sfx;
+    std::string role = "seedt_role_" + sfx;
+    ~PgNames() {
+        psql("postgres", fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", db));
+        psql("postgres", fmt::format("DROP DATABASE IF EXISTS {}__devenv_seed", db));
+        psql("postgres", fmt::format("DROP ROLE IF EXISTS {}", role));
+    }
+};
+
+std::string app_seed(const PgNames& n) {
+    return fmt::format(R"(
+roles:
+  - {{name: {role}, password: "pw-{role}", login: true, superuser: false}}
+databases:
+  - name: {db}
+    owner: {role}
+    extensions: [postgis, pgcrypto]
+    sql:
+      - {{text: "CREATE TABLE IF NOT EXISTS places (id bigserial PRIMARY KEY, name text, geom geometry(Point, 4326));"}}
+      - {{file: seed/data.sql}}
+      - seed/more.sql
+)",
+                       fmt::arg("role", n.role), fmt::arg("db", n.db));
+}
+
+void write_sql(Fixture& f) {
+    f.write("seed/data.sql",
+            "INSERT INTO places (id, name, geom) VALUES (1, 'origin', ST_SetSRID(ST_MakePoint(0, 0), 4326)), "
+            "(2, 'one-two', ST_SetSRID(ST_MakePoint(1, 2), 4326)) ON CONFLICT DO NOTHING;\n");
+    f.write("seed/more.sql", "INSERT INTO places (id, name) VALUES (3, 'no-geom') ON CONFLICT DO NOTHING;\n"
+                             "SELECT setval('places_id_seq', 3);\n");
+}
+
+}  // namespace
+
+TEST_SUITE("seed") {
+
+TEST_CASE("seed postgres: roles, database, PostGIS, SQL in order; a second run leaves them unchanged" *
+          doctest::skip(no_pg())) {
+    PgNames n;
+    Fixture f("postgres", pg_probe());
+    write_sql(f);
+    f.declare("postgres", app_seed(n));
+
+    auto t0 = std::chrono::steady_clock::now();
+    auto first = f.seed();
+    MESSAGE(fmt::format("postgres seed (role, database, postgis + pgcrypto, 3 SQL steps): {:.1f} ms", ms_since(t0)));
+    auto o = outcomes(first);
+    CHECK(o["role " + n.role] == "created");
+    CHECK(o["database " + n.db] == "created");
+    CHECK(o["extension " + n.db + ".postgis"] == "created");
+    CHECK(o["extension " + n.db + ".pgcrypto"] == "created");
+    CHECK(o[fmt::format("sql {}: text #1", n.db)] == "updated");
+    CHECK(o[fmt::format("sql {}: seed/data.sql", n.db)] == "updated");
+    CHECK(o[fmt::format("sql {}: seed/more.sql", n.db)] == "updated");
+    CHECK_FALSE(first.any_failed());
+
+    // Independently: psql as the new role with its password, PostGIS answering, the rows there.
+    CHECK(psql(n.db, "select ST_AsText(ST_MakePoint(1,2))", n.role, "pw-" + n.role) == "POINT(1 2)");
+    CHECK(psql(n.db, "select string_agg(name, ',' order by id) from places") == "origin,one-two,no-geom");
+    CHECK(psql("postgres", fmt::format("select pg_get_userbyid(datdba) from pg_database where datname = '{}'", n.db)) ==
+          n.role);
+
+    auto second = f.seed();
+    o = outcomes(second);
+    CHECK(o["role " + n.role] == "unchanged");
+    CHECK(o["database " + n.db] == "unchanged");
+    CHECK(o["extension " + n.db + ".postgis"] == "unchanged");
+    CHECK(o[fmt::format("sql {}: seed/data.sql", n.db)] == "updated");  // SQL always runs
+    CHECK(count(second, Outcome::created) == 0);
+    CHECK(psql(n.db, "select count(*) from places") == "3");
+}
+
+TEST_CASE("seed postgres: drift in a role's password and login is reported and repaired" * doctest::skip(no_pg())) {
+    PgNames n;
+    Fixture f("postgres", pg_probe());
+    write_sql(f);
+    f.declare("postgres", app_seed(n));
+    REQUIRE_FALSE(f.seed().any_failed());
+
+    psql("postgres", fmt::format("ALTER ROLE {} NOLOGIN PASSWORD 'changed'", n.role));
+    psql("postgres", fmt::format("ALTER DATABASE {} OWNER TO {}", n.db, pg_probe().user));
+    auto sink = f.seed();
+    auto o = outcomes(sink);
+    CHECK(o["role " + n.role] == "drift");
+    CHECK(detail_of(sink, "role " + n.role) == "login was false, password differed; updated");
+    CHECK(o["database " + n.db] == "drift");
+    CHECK(detail_of(sink, "database " + n.db).find("owner was " + pg_probe().user) == 0);
+    CHECK(psql(n.db, "select 1", n.role, "pw-" + n.role) == "1");
+
+    // --force re-applies what matches.
+    o = outcomes(f.seed(true));
+    CHECK(o["role " + n.role] == "updated");
+}
+
+TEST_CASE("seed postgres: SQL errors name the step and SQLSTATE; later steps of that database do not run" *
+          doctest::skip(no_pg())) {
+    PgNames n;
+    Fixture f("postgres", pg_probe());
+    f.declare("postgres", fmt::format(R"(
+databases:
+  - name: {db}
+    sql:
+      - {{text: "CREATE TABLE t (id int);"}}
+      - {{text: "INSERT INTO missing_table VALUES (1);"}}
+      - {{text: "CREATE TABLE never (id int);"}}
+      - {{file: seed/absent.sql}}
+  - name: {db}_x
+    owner: no_such_role_{sfx}
+)",
+                                      fmt::arg("db", n.db), fmt::arg("sfx", n.sfx)));
+    auto sink = f.seed();
+    auto o = outcomes(sink);
+    CHECK(o["database " + n.db] == "created");
+    CHECK(o[fmt::format("sql {}: text #1", n.db)] == "updated");
+    CHECK(o[fmt::format("sql {}: text #2", n.db)] == "failed");
+    CHECK(detail_of(sink, fmt::format("sql {}: text #2", n.db)) == "42P01: relation \"missing_table\" does not exist");
+    CHECK(o.count(fmt::format("sql {}: text #3", n.db)) == 0);
+    CHECK(o["database " + n.db + "_x"] == "failed");
+    CHECK(detail_of(sink, "database " + n.db + "_x") == fmt::format("42704: role \"no_such_role_{}\" does not exist", n.sfx));
+    CHECK(sink.any_failed());
+    CHECK(psql(n.db, "select count(*) from pg_tables where tablename = 'never'") == "0");
+
+    // A missing seed file is reported at its declaration, the run goes on.
+    f.declare("postgres", fmt::format("databases: [{{name: {}, sql: [seed/absent.sql]}}]", n.db));
+    sink = f.seed();
+    auto d = detail_of(sink, fmt::format("sql {}: seed/absent.sql", n.db));
+    CHECK(d.find("devenv.yaml:1:") != std::string::npos);
+    CHECK(d.find("cannot read seed file") != std::string::npos);
+}
+
+TEST_CASE("reset postgres: back to the seeded rows from the template; without one, drop and re-run the SQL" *
+          doctest::skip(no_pg())) {
+    PgNames n;
+    Fixture f("postgres", pg_probe());
+    write_sql(f);
+    f.declare("postgres", app_seed(n));
+    const ResetStrategy* strategy = find_reset_strategy("postgres");
+    REQUIRE(strategy != nullptr);
+    REQUIRE(static_cast<bool>(strategy->after_seed));
+
+    REQUIRE_FALSE(f.seed().any_failed());
+    SeedSink seeded;
+    auto t0 = std::chrono::steady_clock::now();
+    strategy->after_seed(f.service_job(), seeded);
+    REQUIRE_FALSE(seeded.any_failed());
+    MESSAGE(fmt::format("postgres after_seed (template capture of one PostGIS database): {:.1f} ms", ms_since(t0)));
+    auto remembered = seeded.recorded()["svc"]["_reset"]["templates"];
+    REQUIRE(remembered[n.db] == n.db + "__devenv_seed");
+    f.state = seeded.recorded()["svc"];
+
+    // The application writes: inserts, deletes, a new table, and holds a connection open.
+    psql(n.db, "insert into places (name) values ('app-1'), ('app-2'); delete from places where id = 1; "
+               "create table app_table (x int)");
+    REQUIRE(psql(n.db, "select count(*) from places") == "4");
+    auto holder = shell(fmt::format("(PGPASSWORD='{}' psql -X -h {} -p {} -U {} -d {} -c 'select pg_sleep(30)' >/dev/null 2>&1 &) ; echo started",
+                                    pg_probe().password, pg_probe().host, pg_probe().port, pg_probe().user, n.db));
+
+    SeedSink sink;
+    t0 = std::chrono::steady_clock::now();
+    strategy->reset(f.service_job(), sink);
+    MESSAGE(fmt::format("postgres soft reset from template: {:.1f} ms", ms_since(t0)));
+    auto o = outcomes(sink);
+    CHECK(o["role " + n.role] == "unchanged");
+    CHECK(o["database " + n.db] == "updated");
+    CHECK(detail_of(sink, "database " + n.db).find("template") != std::string::npos);
+    CHECK_FALSE(sink.any_failed());
+    CHECK(psql(n.db, "select string_agg(name, ',' order by id) from places") == "origin,one-two,no-geom");
+    CHECK(psql(n.db, "select count(*) from pg_tables where tablename = 'app_table'") == "0");
+    CHECK(psql(n.db, "select ST_AsText(geom) from places where id = 2") == "POINT(1 2)");
+    CHECK(psql("postgres", fmt::format("select pg_get_userbyid(datdba) from pg_database where datname = '{}'", n.db)) ==
+          n.role);
+    // The next seed sees nothing to do.
+    CHECK(count(f.seed(), Outcome::created) == 0);
+
+    // Roles are restored too.
+    psql("postgres", fmt::format("ALTER ROLE {} PASSWORD 'app-changed-it'", n.role));
+    SeedSink again;
+    strategy->reset(f.service_job(), again);
+    CHECK(outcomes(again)["role " + n.role] == "drift");
+    CHECK(psql(n.db, "select 1", n.role, "pw-" + n.role) == "1");
+
+    // No template recorded: drop and seed again.
+    psql(n.db, "delete from places");
+    f.state = nlohmann::json::object();
+    SeedSink fallback;
+    t0 = std::chrono::steady_clock::now();
+    strategy->reset(f.service_job(), fallback);
+    MESSAGE(fmt::format("postgres soft reset without a template (drop, create, extensions, SQL): {:.1f} ms", ms_since(t0)));
+    o = outcomes(fallback);
+    CHECK(o["database " + n.db] == "created");  // the last report: dropped, then created
+    CHECK(o[fmt::format("sql {}: seed/more.sql", n.db)] == "updated");
+    CHECK_FALSE(fallback.any_failed());
+    CHECK(psql(n.db, "select count(*) from places") == "3");
+    // ... and it captures a template for the next reset.
+    CHECK(fallback.recorded()["svc"]["_reset"]["templates"][n.db] == n.db + "__devenv_seed");
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,144 @@
+// The redis seeder and reset against a real Redis 8 (DEVENV_TEST_REDIS, from
+// scripts/unit-services.sh); results checked with redis-cli. Skipped (reported as such) without it.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include "seed/registry.hpp"
+#include "seed/seeders_data.hpp"
+#include "test_seed_data_fixture.hpp"
+
+using namespace devenv;
+using namespace devenv::seed_data_test;
+
+namespace {
+
+const char* const kRedisEnv = "DEVENV_TEST_REDIS";
+bool no_redis() { return !env(kRedisEnv); }
+
+ProbeSpec redis_probe() {
+    auto f = split(*env(kRedisEnv), ':');
+    REQUIRE_MESSAGE(f.size() == 2, "DEVENV_TEST_REDIS must be host:port");
+    ProbeSpec p;
+    p.kind = "redis";
+    p.host = f[0];
+    p.port = std::stoi(f[1]);
+    return p;
+}
+
+std::string cli(int db, const std::string& args) {
+    auto p = redis_probe();
+    return shell(fmt::format("redis-cli -h {} -p {} -n {} {} 2>&1", p.host, p.port, db, args));
+}
+
+const char* const kKeys = R"(
+db: 7
+keys:
+  - {key: "greeting", value: hello}
+  - {key: "session:1", value: alice, ttl: 1h}
+  - {key: "flags", type: hash, value: {beta: "on", limit: 10}}
+  - {key: "jobs", type: list, value: [a, b, a]}
+  - {key: "admins", type: set, value: [alice, bob]}
+  - {key: "scores", type: zset, value: {alice: 10, bob: 7.5}}
+)";
+
+}  // namespace
+
+TEST_SUITE("seed") {
+
+TEST_CASE("seed redis: every type with TTL in the declared db; second run unchanged; drift rewritten" *
+          doctest::skip(no_redis())) {
+    Fixture f("redis", redis_probe());
+    f.declare("redis", kKeys);
+    cli(7, "FLUSHDB");
+
+    auto t0 = std::chrono::steady_clock::now();
+    auto first = f.seed();
+    MESSAGE(fmt::format("redis seed (6 keys, two pipelined round trips): {:.2f} ms", ms_since(t0)));
+    auto o = outcomes(first);
+    for (auto k : {"greeting", "session:1", "flags", "jobs", "admins", "scores"}) CHECK(o[std::string("key ") + k] == "created");
+    CHECK(cli(7, "GET greeting") == "hello");
+    CHECK(cli(7, "HGET flags limit") == "10");
+    CHECK(cli(7, "LRANGE jobs 0 -1") == "a\nb\na");
+    CHECK(cli(7, "SCARD admins") == "2");
+    CHECK(cli(7, "ZSCORE scores bob") == "7.5");
+    int ttl = std::stoi(cli(7, "TTL session:1"));
+    CHECK(ttl > 3500);
+    CHECK(ttl <= 3600);
+    CHECK(cli(7, "TTL greeting") == "-1");
+    CHECK(cli(0, "EXISTS greeting") == "0");  // db 7 only
+
+    auto second = f.seed();
+    CHECK(count(second, Outcome::unchanged) == 6);
+
+    // Drift: changed value, changed type, lost TTL, extra hash field.
+    cli(7, "SET greeting bye");
+    cli(7, "DEL jobs");
+    cli(7, "SET jobs not-a-list");
+    cli(7, "PERSIST session:1");
+    cli(7, "HSET flags extra 1");
+    auto third = f.seed();
+    o = outcomes(third);
+    CHECK(o["key greeting"] == "drift");
+    CHECK(detail_of(third, "key greeting") == "value differed; rewritten");
+    CHECK(detail_of(third, "key jobs") == "was a string; rewritten");
+    CHECK(detail_of(third, "key session:1") == "had no TTL; rewritten");
+    CHECK(o["key flags"] == "drift");
+    CHECK(o["key admins"] == "unchanged");
+    CHECK(cli(7, "GET greeting") == "hello");
+    CHECK(cli(7, "LRANGE jobs 0 -1") == "a\nb\na");
+    CHECK(cli(7, "HEXISTS flags extra") == "0");
+    CHECK(std::stoi(cli(7, "TTL session:1")) > 3500);
+
+    CHECK(count(f.seed(true), Outcome::updated) == 6);
+}
+
+TEST_CASE("seed redis: a database that does not exist fails every key with the server's message; no server throws" *
+          doctest::skip(no_redis())) {
+    Fixture f("redis", redis_probe());
+    f.declare("redis", "db: 99\nkeys: [{key: a, value: b}]");
+    auto sink = f.seed();
+    CHECK(outcomes(sink)["key a"] == "failed");
+    CHECK(detail_of(sink, "key a") == "SELECT 99: ERR DB index is out of range");
+
+    // Nothing listening: the seeder throws (nothing more can be done), naming the server.
+    ProbeSpec wrong = redis_probe();
+    wrong.port = 1;
+    Fixture g("redis", wrong);
+    g.declare("redis", "keys: [{key: a, value: b}]");
+    CHECK_THROWS_WITH_AS(g.seed(), doctest::Contains("cannot connect to Redis at 127.0.0.1:1"), Error);
+}
+
+TEST_CASE("reset redis: FLUSHDB of the declared db, then the seeded keys again" * doctest::skip(no_redis())) {
+    Fixture f("redis", redis_probe());
+    f.declare("redis", kKeys);
+    cli(7, "FLUSHDB");
+    cli(6, "SET other-db-key stays");
+    REQUIRE_FALSE(f.seed().any_failed());
+    const ResetStrategy* strategy = find_reset_strategy("redis");
+    REQUIRE(strategy != nullptr);
+
+    // The application adds keys, deletes and changes seeded ones.
+    for (int i = 0; i < 100; ++i) cli(7, fmt::format("SET app:{} x", i));
+    cli(7, "DEL greeting admins");
+    cli(7, "RPUSH jobs c");
+    REQUIRE(cli(7, "DBSIZE") == "104");
+
+    SeedSink sink;
+    auto t0 = std::chrono::steady_clock::now();
+    strategy->reset(f.service_job(), sink);
+    MESSAGE(fmt::format("redis soft reset (FLUSHDB + 6 keys): {:.2f} ms", ms_since(t0)));
+    auto o = outcomes(sink);
+    CHECK(o["db 7"] == "removed");
+    CHECK(o["key greeting"] == "created");
+    CHECK_FALSE(sink.any_failed());
+    CHECK(cli(7, "DBSIZE") == "6");
+    CHECK(cli(7, "GET greeting") == "hello");
+    CHECK(cli(7, "LRANGE jobs 0 -1") == "a\nb\na");
+    CHECK(cli(7, "SISMEMBER admins bob") == "1");
+    CHECK(cli(6, "GET other-db-key") == "stays");
+    cli(6, "DEL other-db-key");
+    cli(7, "FLUSHDB");
+}
+
+}  // TEST_SUITE
