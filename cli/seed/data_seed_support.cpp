@@ -324,3 +324,30 @@ std::vector<RedisReply> redis_pipeline(redisContext& c, const std::vector<std::v
 }
 
 }  // namespace devenv
+
+namespace devenv {
+
+HttpResponse http_call(HttpClient& http, const std::string& method, const std::string& url, const std::string& body,
+                       Headers headers, std::string content_type) {
+    HttpRequest req;
+    req.method = method;
+    req.url = url;
+    req.headers = std::move(headers);
+    req.headers.emplace_back("Accept", "application/json");
+    if (!body.empty()) req.headers.emplace_back("Content-Type", std::move(content_type));
+    req.body = body;
+    req.timeout = std::chrono::milliseconds(30000);
+    return http.send(req);
+}
+
+nlohmann::json string_map(const nlohmann::json& j) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it->is_string()) out[it.key()] = it->get<std::string>();
+        else if (it->is_null()) out[it.key()] = "";
+        else out[it.key()] = it->dump();
+    }
+    return out;
+}
+
+}  // namespace devenv

@@ -102,3 +102,13 @@ struct RedisReply {
 std::vector<RedisReply> redis_pipeline(redisContext& c, const std::vector<std::vector<std::string>>& commands);
 
 }  // namespace devenv
+
+namespace devenv {
+
+// One JSON request: body sent as application/json (or content_type) when not empty.
+HttpResponse http_call(HttpClient& http, const std::string& method, const std::string& url, const std::string& body = {},
+                       Headers headers = {}, std::string content_type = "application/json");
+// A declared mapping as the flat string map REST configs expect (scalars as written, others as JSON).
+nlohmann::json string_map(const nlohmann::json& j);
+
+}  // namespace devenv

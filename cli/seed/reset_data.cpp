@@ -197,4 +197,28 @@ void reset_redis(const ServiceSeedJob& job, SeedSink& sink) {
     apply_service_seed(job, sink);
 }
 
+// ---- Kafka, Connect, Schema Registry, Vault, MongoDB ------------------------------------
+
+namespace {
+
+void unseed_and_reseed(const ServiceSeedJob& job, SeedSink& sink, std::string_view kind,
+                       void (*unseed)(const SeedJob&, SeedSink&)) {
+    for (const SeedDecl* d : decls_of(job, kind)) {
+        if (interrupted(job.target)) return;
+        unseed(SeedJob{job.target, d, false}, sink);
+    }
+    if (interrupted(job.target)) return;
+    apply_service_seed(job, sink);
+}
+
+}  // namespace
+
+void reset_kafka(const ServiceSeedJob& job, SeedSink& sink) { unseed_and_reseed(job, sink, "kafka", unseed_kafka); }
+void reset_connect(const ServiceSeedJob& job, SeedSink& sink) { unseed_and_reseed(job, sink, "connect", unseed_connect); }
+void reset_schema_registry(const ServiceSeedJob& job, SeedSink& sink) {
+    unseed_and_reseed(job, sink, "schema_registry", unseed_schema_registry);
+}
+void reset_vault(const ServiceSeedJob& job, SeedSink& sink) { unseed_and_reseed(job, sink, "vault", unseed_vault); }
+void reset_mongodb(const ServiceSeedJob& job, SeedSink& sink) { unseed_and_reseed(job, sink, "mongodb", unseed_mongodb); }
+
 }  // namespace devenv
