@@ -39,13 +39,12 @@ struct Deleter {
                r.code == "UnknownOperationException" || r.code == "ServiceUnavailable";
     }
     // Lists with `list` (which returns false when the listing failed), then deletes in parallel.
-    void each(std::string_view kind, const std::function<bool(AwsClient&, std::vector<std::string>&)>& list,
+    void each(const std::function<bool(AwsClient&, std::vector<std::string>&)>& list,
               const std::function<void(AwsClient&, const std::string&)>& del) {
         AwsClient c(config_for(target));
         std::vector<std::string> names;
         if (!list(c, names)) return;
         for_each_parallel(target, names.size(), [&](AwsClient& cl, std::size_t i) { del(cl, names[i]); }, 4);
-        (void)kind;
     }
     bool list_failed(std::string_view kind, const AwsResult& r, const AwsClient& c) {
         require_reachable(r, c);
@@ -55,7 +54,7 @@ struct Deleter {
     }
 
     void dynamodb() {
-        each("dynamodb",
+        each(
              [&](AwsClient& c, std::vector<std::string>& names) {
                  std::string start;
                  do {
@@ -88,7 +87,7 @@ struct Deleter {
     }
 
     void sqs() {
-        each("sqs",
+        each(
              [&](AwsClient& c, std::vector<std::string>& urls) {
                  std::string token;
                  do {
@@ -190,7 +189,7 @@ struct Deleter {
     }
 
     void s3() {
-        each("s3",
+        each(
              [&](AwsClient& c, std::vector<std::string>& names) {
                  AwsResult r = c.s3("GET", "");
                  if (list_failed("s3", r, c)) return false;
@@ -207,7 +206,7 @@ struct Deleter {
     }
 
     void secretsmanager() {
-        each("secretsmanager",
+        each(
              [&](AwsClient& c, std::vector<std::string>& names) {
                  std::string token;
                  do {
@@ -232,7 +231,7 @@ struct Deleter {
 
     // Targets, then rules, then the bus (the default bus stays; only its rules go).
     void eventbridge() {
-        each("eventbridge",
+        each(
              [&](AwsClient& c, std::vector<std::string>& buses) {
                  AwsResult r = c.call_json("events", "ListEventBuses", json::object());
                  if (list_failed("eventbridge", r, c)) return false;
@@ -280,7 +279,7 @@ struct Deleter {
     }
 
     void cognito() {
-        each("cognito",
+        each(
              [&](AwsClient& c, std::vector<std::string>& ids) {
                  std::string token;
                  do {
