@@ -230,6 +230,19 @@ UpResult up(Environment& env, const UpOptions& opts) {
                      env.profile.project));
     compose_check(env.compose, args, "start the environment");
 
+    // Recorded as soon as the containers exist, without the hash (not yet known to be ready):
+    // after a failed or interrupted wait, status, logs and down still find this project.
+    StateRecord rec = prev.value_or(StateRecord{});
+    rec.profile = env.options.file ? *env.options.file : env.options.profile;
+    rec.project = env.profile.project;
+    rec.overlays = env.options.overlays;
+    rec.sets = env.options.sets;
+    rec.port_offset = env.options.port_offset;
+    rec.env = env.env_seen;
+    rec.compose_hash.clear();
+    rec.up_at = now_iso8601();
+    write_state(env.dir, rec);
+
     WaitHooks hooks = engine_hooks(env);
     hooks.on_event = opts.on_event;
     hooks.interrupted = opts.interrupted;
@@ -239,15 +252,7 @@ UpResult up(Environment& env, const UpOptions& opts) {
             .hint("`devenv status` shows where they are; `devenv down` stops them");
     if (!result.wait.ok) throw_wait_failure(result.wait, env);
 
-    StateRecord rec = prev.value_or(StateRecord{});
-    rec.profile = env.options.file ? *env.options.file : env.options.profile;
-    rec.project = env.profile.project;
-    rec.overlays = env.options.overlays;
-    rec.sets = env.options.sets;
-    rec.port_offset = env.options.port_offset;
-    rec.env = env.env_seen;
     rec.compose_hash = hash;
-    rec.up_at = now_iso8601();
     write_state(env.dir, rec);
     result.took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
     return result;
