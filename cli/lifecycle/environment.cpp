@@ -301,8 +301,13 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
         }
         report.services.push_back(st);
     }
-    // Exec/log probes use the hooks' container map.
-    (void)hooks.containers();
+    // Exec/log probes find their container through the hooks' map, which costs another list
+    // and inspect of every container: only when such a probe is asked.
+    if (std::any_of(report.services.begin(), report.services.end(), [&](const ServiceStatus& st) {
+            const Service* svc = env.profile.find_service(st.name);
+            return svc && (svc->probe.kind == "exec" || svc->probe.kind == "log");
+        }))
+        (void)hooks.containers();
     std::vector<std::thread> threads;
     for (auto& st : report.services) {
         if (!st.has_container || st.container.state != "running") continue;
