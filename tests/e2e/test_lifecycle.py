@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import DEVENV, docker, free_offset
+from conftest import DEVENV, docker, free_offset, no_seed_option
 
 CLIENT_ENV = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
               "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "", "AWS_EC2_METADATA_DISABLED": "true"}
@@ -222,8 +222,8 @@ def test_web_lifecycle_and_data_kept(make_env):
     assert {p["host_port"] for p in by["minio"]["ports"]} == {e.ports["minio"], e.ports["minio-console"]}
 
     pg, rd, s3 = e.ports["postgres"], e.ports["redis"], e.ports["minio"]
-    psql(pg, "create extension if not exists postgis; create table places (name text, g geography(Point,4326));"
-             "insert into places values ('gate', ST_GeogFromText('POINT(13.3777 52.5163)'))",
+    psql(pg, "create extension if not exists postgis; create table e2e_places (name text, g geography(Point,4326));"
+             "insert into e2e_places values ('gate', ST_GeogFromText('POINT(13.3777 52.5163)'))",
          user="app", password="app-dev", db="app")
     assert redis(rd, "SET", "e2e:key", "kept") == "OK"
     aws(s3, "s3", "mb", "s3://uploads")
@@ -238,7 +238,7 @@ def test_web_lifecycle_and_data_kept(make_env):
     assert set(e.volumes()) == {f"{e.name}_postgres-data", f"{e.name}_redis-data", f"{e.name}_minio-data"}
 
     assert_all_ready_up(e.up("web"), ["postgres", "redis", "minio"])
-    assert psql(pg, "select name, ST_AsText(g::geometry) from places", user="app", password="app-dev",
+    assert psql(pg, "select name, ST_AsText(g::geometry) from e2e_places", user="app", password="app-dev",
                 db="app") == "gate|POINT(13.3777 52.5163)"
     assert redis(rd, "GET", "e2e:key") == "kept"   # append-only file on the named volume
 
@@ -355,21 +355,28 @@ services:
         assert 9 < r.secs < 30, r.secs  # it waited for the lock first
     finally:
         first.send_signal(signal.SIGINT)
-        first.communicate(timeout=30)
-    assert first.returncode == 130
+        first.wait(timeout=30)
+    assert first.returncode == 130, first.reader.text()
+    assert "interrupted" in first.reader.text()
 
 
 class LineReader:
     def __init__(self, proc):
         self.lines = []
         self.cv = threading.Condition()
-        threading.Thread(target=self._read, args=(proc.stderr,), daemon=True).start()
+        self.thread = threading.Thread(target=self._read, args=(proc.stderr,), daemon=True)
+        self.thread.start()
 
     def _read(self, stream):
         for line in stream:
             with self.cv:
                 self.lines.append(line)
                 self.cv.notify_all()
+
+    def text(self, timeout=30):
+        """All of stderr, once the process closed it."""
+        self.thread.join(timeout)
+        return "".join(self.lines)
 
     def wait_for(self, text, timeout):
         with self.cv:
@@ -391,11 +398,12 @@ def test_ctrl_c_during_the_wait(make_env):
     try:
         wait_for_line(proc, "probing", 120)
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=20)
+        proc.wait(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
-    err = "".join(proc.reader.lines)
+    out = proc.stdout.read()
+    err = proc.reader.text()
     assert proc.returncode == 130, (out, err)
     assert "interrupted" in err, err
     assert "ready in" not in out
@@ -431,6 +439,14 @@ def test_two_copies_side_by_side_with_port_offset(make_env):
         assert doc["project"] == e.name
         assert {s["name"]: s["ports"][0]["host_port"] for s in doc["services"]} == e.ports
     psql(a.ports["postgres"], "create table only_in_a (x int)")
+    # A third copy on a's ports: refused before anything starts, naming a's containers.
+    c = make_env("aws")
+    r = c.devenv("up", "aws", *c.base_args, "--project-name", c.name, "--port-offset", str(a.offset),
+                 *no_seed_option(), timeout=60)
+    assert r.code != 0, r
+    for svc, port in a.ports.items():
+        assert f"port {port} (wanted by {svc}) is taken by container {a.name}-{svc}-1 (Compose project {a.name})" in r.err, r
+    assert c.containers() == {} and c.volumes() == []
     assert psql(b.ports["postgres"], "select count(*) from pg_tables where tablename = 'only_in_a'") == "0"
     # Taking one down leaves the other alone.
     assert a.devenv("down", "--volumes").code == 0
