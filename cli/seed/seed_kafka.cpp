@@ -3,6 +3,7 @@
 // CreatePartitions request, declared configs compared (DescribeConfigs) and corrected
 // (AlterConfigs). Kafka cannot remove partitions or change the replication factor in place:
 // that drift is reported, and --force recreates the topic.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
+#include "probe/probe.hpp"
 #include "probe/short_detail.hpp"
 #include "seed/data_seed_support.hpp"
 #include "seed/seeders_data.hpp"
@@ -20,7 +22,9 @@ namespace devenv {
 
 namespace {
 
-constexpr int kRequestTimeoutMs = 15000;
+// Each admin request waits at most the service's wait timeout, within these bounds.
+constexpr int kMinRequestTimeoutMs = 1000;
+constexpr int kMaxRequestTimeoutMs = 15000;
 
 struct TopicInfo {
     int partitions = 0;
@@ -49,12 +53,16 @@ using Event = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 // One admin client (a producer handle) and a queue its results arrive on.
 class KafkaAdmin {
 public:
-    explicit KafkaAdmin(const ProbeSpec& probe) {
+    explicit KafkaAdmin(const ProbeSpec& probe)
+        : timeout_ms_(static_cast<int>(std::clamp<long long>(probe.timeout.count(), kMinRequestTimeoutMs, kMaxRequestTimeoutMs))) {
         char err[512] = {};
         rd_kafka_conf_t* conf = rd_kafka_conf_new();
         bool ipv6 = probe.host.find(':') != std::string::npos && !probe.host.starts_with('[');
         auto servers = ipv6 ? fmt::format("[{}]:{}", probe.host, probe.port) : fmt::format("{}:{}", probe.host, probe.port);
         where_ = servers;
+        // librdkafka retries a refused bootstrap until its timeout; a plain connect says so at once.
+        if (auto tcp = probe_tcp(probe); !tcp.ready)
+            throw Error(ErrorKind::seed, fmt::format("Kafka at {}: cannot list topics: {}", servers, tcp.detail));
         for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", servers},
                             {"client.id", "devenv-seed"},
                             {"socket.timeout.ms", "10000"}}) {
@@ -80,7 +88,7 @@ public:
 
     std::map<std::string, TopicInfo> topics() {
         const rd_kafka_metadata_t* md = nullptr;
-        auto rc = rd_kafka_metadata(rk_, 1, nullptr, &md, kRequestTimeoutMs);
+        auto rc = rd_kafka_metadata(rk_, 1, nullptr, &md, timeout_ms_);
         if (rc != RD_KAFKA_RESP_ERR_NO_ERROR)
             throw Error(ErrorKind::seed, fmt::format("Kafka at {}: cannot list topics: {}", where_, rd_kafka_err2str(rc)));
         std::map<std::string, TopicInfo> out;
@@ -218,14 +226,14 @@ private:
     rd_kafka_AdminOptions_t* options(rd_kafka_admin_op_t op) {
         auto* o = rd_kafka_AdminOptions_new(rk_, op);
         char err[256];
-        rd_kafka_AdminOptions_set_request_timeout(o, kRequestTimeoutMs, err, sizeof err);
+        rd_kafka_AdminOptions_set_request_timeout(o, timeout_ms_, err, sizeof err);
         if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS ||
             op == RD_KAFKA_ADMIN_OP_CREATEPARTITIONS)
-            rd_kafka_AdminOptions_set_operation_timeout(o, kRequestTimeoutMs, err, sizeof err);
+            rd_kafka_AdminOptions_set_operation_timeout(o, timeout_ms_, err, sizeof err);
         return o;
     }
 
-    Event wait_event() { return Event(rd_kafka_queue_poll(queue_, kRequestTimeoutMs + 5000)); }
+    Event wait_event() { return Event(rd_kafka_queue_poll(queue_, timeout_ms_ + 5000)); }
 
     static std::vector<std::string> topics_of(const std::vector<TopicDecl>& t) {
         std::vector<std::string> out;
@@ -255,6 +263,7 @@ private:
         }
     }
 
+    int timeout_ms_;
     rd_kafka_t* rk_ = nullptr;
     rd_kafka_queue_t* queue_ = nullptr;
     std::string where_;

@@ -106,7 +106,9 @@ TEST_CASE("seed redis: a database that does not exist fails every key with the s
     wrong.port = 1;
     Fixture g("redis", wrong);
     g.declare("redis", "keys: [{key: a, value: b}]");
-    CHECK_THROWS_WITH_AS(g.seed(), doctest::Contains("cannot connect to Redis at 127.0.0.1:1"), Error);
+    SeedSink sink2;
+    CHECK_THROWS_WITH_AS(seed_redis(SeedJob{g.target(), &g.decls.front(), false}, sink2),
+                         doctest::Contains("cannot connect to Redis at 127.0.0.1:1"), Error);
 }
 
 TEST_CASE("reset redis: FLUSHDB of the declared db, then the seeded keys again" * doctest::skip(no_redis())) {
