@@ -16,6 +16,7 @@ const SeederEntry kSeeders[] = {
 const ResetStrategy kResets[] = {
     {"moto", nullptr, reset_moto},
     {"localstack", nullptr, reset_localstack},
+    {"minio", nullptr, reset_minio},
 };
 }  // namespace
 

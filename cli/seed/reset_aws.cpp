@@ -323,6 +323,14 @@ void reset_localstack(const ServiceSeedJob& job, SeedSink& sink) {
     apply_service_seed(job, sink);
 }
 
+// MinIO holds only S3: every bucket goes (all versions first), then the seed is applied again.
+void reset_minio(const ServiceSeedJob& job, SeedSink& sink) {
+    Deleter d{job.target, job.target.service->name, sink};
+    d.s3();
+    if (d.failures != 0 || interrupted(job.target)) return;
+    apply_service_seed(job, sink);
+}
+
 void reset_moto(const ServiceSeedJob& job, SeedSink& sink) {
     const std::string& service = job.target.service->name;
     AwsClient c(config_for(job.target));

@@ -25,5 +25,7 @@ void reset_localstack(const ServiceSeedJob& job, SeedSink& sink);
 // The deletion half of reset_localstack, reported as `removed` (exposed for tests). False when
 // something could not be deleted (reported as failed) or the run was interrupted.
 bool delete_all_aws_resources(const SeedTarget& target, const std::string& service, SeedSink& sink);
+// MinIO: every bucket deleted (all object versions first), then the service's seed applied again.
+void reset_minio(const ServiceSeedJob& job, SeedSink& sink);
 
 }  // namespace devenv
