@@ -146,7 +146,12 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
     // Record identifiers (kept from earlier runs unless replaced), and whether the whole seed is in.
     nlohmann::json got = sink.recorded();
     for (auto& [svc, vals] : got.items())
-        for (auto& [k, v] : vals.items()) rec.seeded[svc][k] = v;
+        for (auto& [k, v] : vals.items()) {
+            if (k == "_reset" && v.is_object())
+                for (auto& [rk, rv] : v.items()) rec.seeded[svc]["_reset"][rk] = rv;  // per key: a partial run keeps the rest
+            else
+                rec.seeded[svc][k] = v;
+        }
     bool complete = result.ok && opts.services.empty() && !opts.only_kind;
     if (complete) rec.seed_hash = seed_fingerprint(env.profile);
     else if (!result.ok) rec.seed_hash.clear();

@@ -1,13 +1,16 @@
 // The `postgres` seed kind (libpq): roles, then databases (created if missing, owner kept), then
 // per database, concurrently, its extensions and its SQL steps in order. Roles are compared with
 // the catalog (the password against its SCRAM verifier), so a second run reports them unchanged;
-// SQL steps always run (the profile makes them idempotent) and are reported as updated.
+// SQL steps run (the profile makes them idempotent) and are reported as updated; a step whose
+// text, and every step before it, already ran on this very cluster (same system identifier,
+// recorded in .devenv/state.json) is unchanged and not run again, unless --force.
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "seed/data_seed_support.hpp"
 #include "seed/seeders_data.hpp"
+#include "state/state.hpp"
 
 namespace devenv {
 
@@ -118,6 +121,17 @@ void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) 
         }
     }
     if (!sql) return;
+    // What ran before, on this cluster: a new volume (new system identifier) runs everything.
+    std::string cluster;
+    try {
+        auto rows = conn->query("SELECT system_identifier::text FROM pg_control_system()");
+        if (!rows.empty()) cluster = rows[0][0];
+    } catch (const Error&) {
+    }
+    const nlohmann::json* ran = nullptr;
+    if (job.target.state.contains("_reset") && job.target.state["_reset"].is_object())
+        ran = &job.target.state["_reset"];
+    bool all_same_so_far = !job.force && !cluster.empty();
     int n = 0;
     for (const auto& step : sql->items()) {
         ++n;
@@ -133,10 +147,19 @@ void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) 
         } else if (text) {
             body = text->text();
         }
+        std::string key = fmt::format("sql:{}#{}", name, n);
+        std::string stamp = cluster + ":" + sha256_hex(body);
+        if (all_same_so_far && ran && ran->contains(key) && (*ran)[key] == stamp) {
+            sink.remember(job.decl->service, key, stamp);
+            report(sink, job, resource, Outcome::unchanged, "ran before on this cluster");
+            continue;
+        }
+        all_same_so_far = false;
         if (auto err = conn->exec(body)) {
             report(sink, job, resource, Outcome::failed, *err);
             return;  // later steps build on this one
         }
+        if (!cluster.empty()) sink.remember(job.decl->service, key, stamp);
         report(sink, job, resource, Outcome::updated, "ran");
     }
 }
