@@ -112,8 +112,10 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
                 bool service_failed = false;
                 for (const auto& r : sink.results())
                     if (r.service == s.name && r.outcome == Outcome::failed) service_failed = true;
-                // A complete seed is what reset restores to: let the strategy capture it.
-                if (!service_failed && !opts.only_kind && strategy && strategy->after_seed) strategy->after_seed(job, sink);
+                // A complete seed is what reset restores to: let the strategy capture it. (A reset
+                // restores from that capture; a strategy that had to re-seed captures again itself.)
+                if (!reset && !service_failed && !opts.only_kind && strategy && strategy->after_seed)
+                    strategy->after_seed(job, sink);
             } catch (const Error& e) {
                 sink.add({s.name, reset ? "reset" : "seed", s.name, Outcome::failed, e.message()});
             }

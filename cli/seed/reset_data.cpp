@@ -86,6 +86,40 @@ std::optional<std::string> copy_database(PgConn& admin, const std::string& from,
     return err;
 }
 
+// DROP DATABASE waits for a checkpoint (0.5-1.5 s here); renaming is instant. So a reset renames
+// the used database out of the way, recreates it from the template, and drops the old one on a
+// connection it does not wait for (the server finishes the statement after devenv is gone).
+std::string trash_name(const std::string& db) { return db + "__devenv_old"; }
+
+std::optional<std::string> set_aside(PgConn& admin, const std::string& db) {
+    std::string trash = trash_name(db);
+    if (database_exists(admin, trash))  // an earlier reset's drop has not finished: finish it
+        if (auto err = drop_database(admin, trash)) return err;
+    if (!database_exists(admin, db)) return std::nullopt;
+    std::string sql = fmt::format("ALTER DATABASE {} RENAME TO {}", admin.ident(db), admin.ident(trash));
+    std::optional<std::string> err;
+    for (int attempt = 0; attempt < 5; ++attempt) {  // an application may reconnect in between
+        if (auto t = terminate_others(admin, db)) return t;
+        err = admin.exec(sql);
+        if (!err || !err->starts_with("55006")) return err;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt + 1)));
+    }
+    return err;
+}
+
+void drop_in_background(const ProbeSpec& probe, const std::string& db) {
+    try {
+        auto conn = pg_admin_connection(probe);
+        std::string sql = "DROP DATABASE IF EXISTS " + conn->ident(db);
+        if (PQsendQuery(conn->raw(), sql.c_str()) == 1)
+            while (PQflush(conn->raw()) == 1) {
+            }
+        // The connection closes here; the server completes the statement regardless, and the
+        // next reset drops the database itself if it is still there.
+    } catch (const Error&) {
+    }
+}
+
 std::string owner_of(PgConn& admin, const std::string& db) {
     auto rows = admin.query("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", {db});
     return rows.empty() ? std::string() : rows[0][0];
@@ -141,7 +175,7 @@ void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
             std::string tmpl = templates.contains(db) && templates[db].is_string() ? templates[db].get<std::string>() : "";
             std::string owner = owner_of(*admin, db);
             if (!tmpl.empty() && database_exists(*admin, tmpl)) {
-                if (auto err = drop_database(*admin, db)) {
+                if (auto err = set_aside(*admin, db)) {
                     report(sink, sj, resource, Outcome::failed, *err);
                     continue;
                 }
@@ -150,6 +184,7 @@ void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
                     report(sink, sj, resource, Outcome::failed, fmt::format("recreating from {}: {}", tmpl, *err));
                 else
                     report(sink, sj, resource, Outcome::updated, "recreated from the seeded template " + tmpl);
+                drop_in_background(job.target.service->probe, trash_name(db));
                 continue;
             }
             if (auto err = drop_database(*admin, db)) {
