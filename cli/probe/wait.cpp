@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "probe/wait.hpp"
 
 #include <condition_variable>
@@ -172,7 +173,10 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                 }
                 std::unique_lock<std::mutex> lock(shared.mu);
                 shared.cv.wait_for(lock, delay, [&] { return shared.stop; });
-                delay = std::min(std::chrono::milliseconds(1000), delay * 3 / 2);
+                // Polling starts at 50 ms and backs off to 1 s, but never past 1/20 of the time
+                // waited so far: a service is seen ready at most about 5% later than it answers.
+                delay = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start) / 20,
+                                   std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
             }
             {
                 std::lock_guard<std::mutex> lock(shared.mu);
