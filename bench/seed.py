@@ -601,6 +601,7 @@ def main():
     ap.add_argument("--devenv", default=os.environ.get("DEVENV_BIN", str(ROOT / "build" / "devenv")))
     ap.add_argument("--aws", default=shutil.which("aws", path="/usr/bin") or "aws", help="the AWS CLI (default: Debian's /usr/bin/aws)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "seed.md"))
+    ap.add_argument("--note", default="", help="a sentence for the results file (where the binary came from)")
     ap.add_argument("--only", choices=["seed", "reset"], help="only part 1 (seed) or part 2 (reset)")
     a = ap.parse_args()
     a.devenv = str(Path(a.devenv).resolve())
@@ -647,6 +648,7 @@ def main():
         f"devenv binary `{a.devenv}` ({dv_version}, modified {time.strftime('%Y-%m-%d %H:%M', time.localtime(os.path.getmtime(a.devenv)))}); "
         f"{os.cpu_count()} cores, {platform.system()} {platform.release()}, Docker Engine {docker_v}, Compose {compose_v}, "
         f"{aws_v}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (the machine is shared).",
+        *([a.note] if a.note else []),
         f"Stand-in images ({', '.join(IMAGES.values())}). Medians of {a.runs} runs of each kind, interleaved; "
         "every time is a whole process (or a chain of them), wall clock, as a user or CI waits for it.",
         "",
