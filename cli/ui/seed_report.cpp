@@ -37,6 +37,7 @@ std::string format_seed_summary(const Ui& ui, const SeedRunResult& r) {
 std::string seed_json(const SeedRunResult& r, int indent) {
     nlohmann::ordered_json j;
     j["schema_version"] = 1;
+    if (indent < 0) j["event"] = "seed";  // a line among up's event lines
     j["command"] = r.command;
     j["ok"] = r.ok;
     j["took_s"] = static_cast<double>(r.took.count()) / 1e6;
@@ -50,14 +51,6 @@ std::string seed_json(const SeedRunResult& r, int indent) {
         j["resources"].push_back({{"service", res.service}, {"kind", res.kind}, {"resource", res.resource},
                                   {"outcome", std::string(outcome_name(res.outcome))}, {"detail", res.detail}});
     return j.dump(indent);
-}
-
-std::string resource_json_line(const std::string& command, const ResourceResult& r) {
-    nlohmann::ordered_json j = {{"schema_version", 1}, {"event", "resource"}, {"command", command},
-                                {"service", r.service}, {"kind", r.kind}, {"resource", r.resource},
-                                {"outcome", std::string(outcome_name(r.outcome))}};
-    if (!r.detail.empty()) j["detail"] = r.detail;
-    return j.dump();
 }
 
 }  // namespace devenv

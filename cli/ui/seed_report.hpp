@@ -11,8 +11,7 @@ namespace devenv {
 // A resource line for progress output ("  aws  sqs  queue orders  created").
 std::string format_resource(const Ui& ui, const ResourceResult& r);
 std::string format_seed_summary(const Ui& ui, const SeedRunResult& r);
+// One document (`seed --json`, `reset --json`); indent < 0: one line with "event": "seed" (up --json).
 std::string seed_json(const SeedRunResult& r, int indent = 2);
-// One JSON line per resource (for --json progress of `up`/`seed`/`reset`).
-std::string resource_json_line(const std::string& command, const ResourceResult& r);
 
 }  // namespace devenv

@@ -139,12 +139,12 @@ def event_lines(out):
 
 def check_events(lines, tables, command):
     kinds = {"note": "event-note", "waiting": "event-service", "probing": "event-service",
-             "ready": "event-service", "failed": "event-service", "up": "event-up"}
+             "ready": "event-service", "failed": "event-service", "up": "event-up", "seed": "seed"}
     seen = set()
     for ev in lines:
         assert ev.get("event") in kinds, f"event kind {ev.get('event')!r} is not documented in docs/json.md: {ev}"
         check_against(ev, kinds[ev["event"]], tables)
-        if ev["event"] != "up":
+        if ev["event"] not in ("up", "seed"):
             assert ev["command"] == command
         if ev["event"] in ("ready", "failed"):
             assert "attempts" in ev, ev
@@ -155,8 +155,8 @@ def check_events(lines, tables, command):
 def test_json_doc_up_events(tables, running):
     _, _, up = running
     seen = check_events(event_lines(up.out), tables, "up")
-    assert {"ready", "up"} <= seen, seen
-    assert event_lines(up.out)[-1]["event"] == "up"
+    assert {"ready", "up", "seed"} <= seen, seen
+    assert [e["event"] for e in event_lines(up.out)][-2:] == ["up", "seed"]  # the aws profile has a seed
 
 
 def test_json_doc_wait_events(tables, running):
@@ -302,3 +302,13 @@ def test_profiles_doc_example_loads(tmp_path, index):
     f.write_text(text)
     r = run(["config", "-f", str(f)], cwd=tmp_path)
     assert r.code == 0, f"docs/profiles.md yaml example #{index + 1} does not load:\n{text}\n{r}"
+
+
+def test_json_doc_seed_and_reset(tables, running):
+    d, env, _ = running
+    for command in (["seed"], ["reset"]):
+        r = run([*command, "--json"], cwd=d, env=env, timeout=300)
+        assert r.code == 0, r
+        doc = json.loads(r.out)
+        check_against(doc, "seed", tables)
+        assert doc["command"] == command[0] and doc["ok"] is True
