@@ -182,6 +182,7 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                 std::lock_guard<std::mutex> lock(shared.mu);
                 shared.any_failed = true;
             }
+            shared.cv.notify_all();
             if (hooks.log_tail) out.log_tail = hooks.log_tail(svc.name, 20);
             emit({WaitEvent::Kind::failed, svc.name, out.detail, elapsed(), out.attempts});
         });
@@ -212,7 +213,14 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                 if (!shared.first_restarts.count(name)) shared.first_restarts[name] = c.restart_count;
         }
         shared.cv.notify_all();
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        // Until the next container poll, or at once when the last service is ready or one failed.
+        std::unique_lock<std::mutex> lock(shared.mu);
+        shared.cv.wait_for(lock, std::chrono::milliseconds(250), [&] {
+            if (shared.any_failed) return true;
+            for (const auto& s : services)
+                if (!shared.ready[s.name]) return false;
+            return true;
+        });
     }
     shared.cv.notify_all();
     for (auto& t : threads) t.join();
