@@ -44,9 +44,12 @@ namespace devenv {
 
 Environment Context::open(const std::string& profile, bool recorded) const {
     bool explicit_choice = !profile.empty() || global.file || !global.overlays.empty() || !global.sets.empty() ||
-                           global.port_offset != 0 || !global.project_name.empty();
+                           global.port_offset != 0;
     if (recorded && !explicit_choice) {
-        if (auto o = recorded_load_options(project_dir())) return open_environment(*o);
+        // --project-name naming the recorded project is the same environment, not another one.
+        if (auto o = recorded_load_options(project_dir());
+            o && (global.project_name.empty() || global.project_name == o->project_name))
+            return open_environment(*o);
     }
     return open_environment(load_options(profile));
 }

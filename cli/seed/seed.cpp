@@ -70,14 +70,21 @@ std::string normalized(const std::string& base, const std::string& path) {
 
 }  // namespace
 
+// Paths are relative to the file that names them: a project's profile that extends a built-in one
+// adds its own files to the same seed block, so the block's folder alone is not enough.
+std::string base_dir_of(const SeedDecl& decl, const Value& at) {
+    return at.mark().file ? at.mark().file->base_dir : decl.base_dir;
+}
+
 std::string read_seed_file(const SeedDecl& decl, const std::string& path, const Value& at) {
-    if (decl.base_dir.empty()) {
+    std::string base = base_dir_of(decl, at);
+    if (base.empty()) {
         // Built-in profiles: files live beside them in the embedded profiles/ folder.
         std::string key = normalized("profiles", path);
         if (auto a = find_asset(key)) return std::string(*a);
         throw file_error(at, fmt::format("built-in seed file {} does not exist", key));
     }
-    std::string full = std::filesystem::path(path).is_absolute() ? path : normalized(decl.base_dir, path);
+    std::string full = std::filesystem::path(path).is_absolute() ? path : normalized(base, path);
     std::ifstream in(full, std::ios::binary);
     if (!in) throw file_error(at, fmt::format("cannot read seed file {}: {}", full, std::strerror(errno)));
     std::ostringstream ss;
@@ -88,7 +95,8 @@ std::string read_seed_file(const SeedDecl& decl, const std::string& path, const 
 std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl& decl, const std::string& path,
                                                                   const Value& at) {
     std::vector<std::pair<std::string, std::string>> out;
-    if (decl.base_dir.empty()) {
+    std::string base = base_dir_of(decl, at);
+    if (base.empty()) {
         std::string prefix = normalized("profiles", path) + "/";
         for (const auto& a : embedded_assets())
             if (std::string_view(a.path).substr(0, prefix.size()) == prefix)
@@ -96,7 +104,7 @@ std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl
         if (out.empty()) throw file_error(at, fmt::format("built-in seed folder {} is empty or missing", prefix));
     } else {
         namespace fs = std::filesystem;
-        fs::path root = fs::path(path).is_absolute() ? fs::path(path) : fs::path(normalized(decl.base_dir, path));
+        fs::path root = fs::path(path).is_absolute() ? fs::path(path) : fs::path(normalized(base, path));
         std::error_code ec;
         if (!fs::is_directory(root, ec)) throw file_error(at, fmt::format("seed folder {} does not exist", root.string()));
         for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
