@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+shared=${DEVENV_SHARED_DIR:-$PWD/../shared}
+[ -d "$shared/testdata" ] || echo "test.sh: no shared test data at $shared/testdata (AWS SigV4 suite, Compose schema): the tests that need it will fail; set DEVENV_SHARED_DIR" >&2
 echo "== unit tests (with real PostgreSQL, Redis, moto and the engine)"
 bash scripts/unit-services.sh ./build/devenv_tests
 echo "== package (.deb built, installed with dpkg, run from /usr/bin)"

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+# The project's shared test data beside the checkout (../shared), or where DEVENV_SHARED_DIR says.
+SHARED = Path(os.environ.get("DEVENV_SHARED_DIR") or ROOT.parent / "shared")
 DEVENV = os.environ.get("DEVENV_BIN", str(ROOT / "build" / "devenv"))
 
 
