@@ -38,16 +38,20 @@ void register_up(CLI::App& app, Context& ctx) {
         if (ui.options().json) ui.out(up_json(r, env.profile));
         else if (!ui.options().quiet) ui.out(format_up_summary(ui, r, env.profile, ctx.global.show_secrets));
 
-        if (*no_seed || env.profile.seeds.empty()) return;
+        auto next = [&] {
+            if (!ui.options().json && !ui.options().quiet) ui.out(up_next_steps());
+        };
+        if (*no_seed || env.profile.seeds.empty()) return next();
         // Already up with the same seed applied: nothing to do (`devenv seed` re-checks).
         auto rec = read_state(env.dir);
         if (r.already_up && rec && rec->seed_hash == seed_fingerprint(env.profile)) {
             if (!ui.options().json) ui.note("seed: already applied (devenv seed checks it again)");
-            return;
+            return next();
         }
         SeedRunOptions so;
         so.allow_remote = *remote;
         run_seed_command(ctx, env, so, false, true);
+        next();
     });
 }
 

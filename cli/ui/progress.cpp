@@ -170,8 +170,11 @@ std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p,
         std::string when = r.already_up ? "ready" : fmt::format("ready in {:.1f} s", static_cast<double>(s.ready_after.count()) / 1e6);
         out += fmt::format("  {:<16} {:<16} {}\n", s.name, ui.green(when), endpoints);
     }
-    out += "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv down\n";
     return out;
+}
+
+std::string up_next_steps() {
+    return "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv reset; devenv down";
 }
 
 std::string up_json(const UpResult& r, const Profile& p) {

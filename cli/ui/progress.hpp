@@ -37,5 +37,7 @@ std::string status_json(const StatusReport& r, const Profile& p);
 // The table after `up`: each service, its ready time and endpoints, and what to run next.
 std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p, bool show_secrets);
 std::string up_json(const UpResult& r, const Profile& p);
+// The line `up` ends with: what to run next.
+std::string up_next_steps();
 
 }  // namespace devenv
