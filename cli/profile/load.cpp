@@ -1,5 +1,7 @@
 #include "profile/load.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -197,6 +199,29 @@ Value shift_ports(const Value& ports, int offset, const std::string& path) {
     return out;
 }
 
+// ":8080" -> ":8100" for each published port (given shifted) when not followed by a digit.
+std::string shift_port_mentions(const std::string& text, const std::vector<int>& shifted, int offset) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        bool replaced = false;
+        if (text[i] == ':') {
+            std::size_t j = i + 1;
+            while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+            if (j > i + 1 && j - i - 1 <= 5) {
+                int port = std::stoi(text.substr(i + 1, j - i - 1));
+                if (std::find(shifted.begin(), shifted.end(), port + offset) != shifted.end()) {
+                    out += ":" + std::to_string(port + offset);
+                    i = j;
+                    replaced = true;
+                }
+            }
+        }
+        if (!replaced) out += text[i++];
+    }
+    return out;
+}
+
 std::vector<std::string> dependencies(const Value& compose) {
     std::vector<std::string> out;
     const Value* d = compose.find("depends_on");
@@ -318,6 +343,10 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
     svc.depends_on = dependencies(svc.compose);
     for (const auto& e : exports.entries()) {
         Export x{e.key, e.value.text(), false};
+        // A raw service's exports are written by hand with its unshifted ports
+        // (`http://localhost:8080`): move each `:PORT` it publishes along with --port-offset.
+        if (svc.template_name.empty() && opts.port_offset != 0)
+            x.value = shift_port_mentions(x.value, svc.host_ports, opts.port_offset);
         for (const auto& s : svc.secrets)
             if (!s.empty() && x.value.find(s) != std::string::npos) x.secret = true;
         svc.exports.push_back(std::move(x));
