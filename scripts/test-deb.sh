@@ -11,7 +11,7 @@ cmake -DDEVENV_ZSH_COMPLETION_DIR=share/zsh/vendor-completions "$build" >/dev/nu
 ninja -C "$build" devenv devenv_docs >/dev/null
 rm -f "$build"/devenv_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
-deb=$(ls "$build"/devenv_*.deb)
+deb=$(realpath "$(ls "$build"/devenv_*.deb)")
 dpkg -i "$deb" >/dev/null
 
 fail() { echo "test-deb: $*" >&2; exit 1; }
