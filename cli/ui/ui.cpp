@@ -34,7 +34,8 @@ UiOptions detect_ui_options(bool json, bool quiet, bool verbose, bool no_color, 
     bool dumb = term && std::string_view(term) == "dumb";
     o.tty = ::isatty(STDERR_FILENO) && !(ci && *ci) && !dumb;
     // Both streams: a table piped to a file or a pager stays free of escape codes.
-    o.color = !no_color && !(nc && *nc) && !dumb && ::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO);
+    // CI logs get plain lines: no cursor movement and no colour.
+    o.color = !no_color && !(nc && *nc) && !(ci && *ci) && !dumb && ::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO);
     return o;
 }
 
