@@ -159,6 +159,7 @@ def test_web_seed_and_reset(make_env):
 
     assert psql(pg, "select count(*) from places", **db) == "2"
     assert psql(pg, "select extname from pg_extension where extname = 'postgis'", **db) == "postgis"
+    assert psql(pg, "select ST_AsText(ST_MakePoint(1,2))", **db) == "POINT(1 2)"
     assert redis(rd, "HGET", "config:feature-flags", "new-checkout") == "on"
     assert redis(rd, "TYPE", "leaderboard") == "zset"
     assert 0 < int(redis(rd, "TTL", "cache:warmup")) <= 3600
