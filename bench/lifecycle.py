@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import socket
 import statistics
 import struct
@@ -29,6 +28,8 @@ import uuid
 from pathlib import Path
 
 import yaml
+
+from common import pick_offset  # bench/common.py
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,27 +60,6 @@ def timed(argv, cwd=None, check=True, env=None):
     t0 = time.perf_counter()
     p = sh(argv, cwd=cwd, check=check, env=env)
     return time.perf_counter() - t0, p
-
-
-def port_free(port):
-    s = socket.socket()
-    try:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("0.0.0.0", port))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
-def pick_offset():
-    rng = random.Random()
-    for _ in range(200):
-        off = rng.randrange(20000, 55000, 10)
-        if all(port_free(p + off) for p in PORTS.values()):
-            return off
-    sys.exit("no free port offset")
 
 
 # --- First answer, from the host, one process, every 20 ms -----------------------------------
@@ -147,7 +127,7 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="devenv-bench-"))
     (work / "devenv.yaml").write_text(PROFILE)
     name = f"bench-{uuid.uuid4().hex[:8]}"
-    offset = pick_offset()
+    offset = pick_offset(PORTS.values())
     ports = {k: v + offset for k, v in PORTS.items()}
     env = {**os.environ, "NO_COLOR": "1", "CI": "1"}
     dv = [a.devenv]

@@ -17,9 +17,7 @@ import argparse
 import json
 import os
 import platform
-import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +26,8 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+
+from common import pick_offset  # bench/common.py
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = {"aws": "devenv-standin/moto:5", "postgres": "devenv-standin/postgres:17", "redis": "devenv-standin/redis:8"}
@@ -77,32 +77,6 @@ def must(r, what=None):
     if r.code != 0:
         raise RuntimeError(f"{what or ' '.join(map(str, r.argv))} failed (exit {r.code}):\n{r.tail(30)}")
     return r
-
-
-def port_free(port):
-    for family, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
-        s = socket.socket(family, socket.SOCK_STREAM)
-        try:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if family == socket.AF_INET6:
-                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            s.bind((addr, port))
-        except OSError:
-            return False
-        finally:
-            s.close()
-    return True
-
-
-def pick_offset(taken=()):
-    rng = random.Random()
-    for _ in range(500):
-        off = rng.randrange(20000, 55000, 10)
-        if any(abs(off - t) < 20 for t in taken):
-            continue
-        if all(port_free(p + off) for p in PORTS.values()):
-            return off
-    sys.exit("no free port offset")
 
 
 # --- AWS from Python, for checks and for the application's changes (never timed) ---------------
@@ -356,7 +330,7 @@ class Bench:
         work = Path(tempfile.mkdtemp(prefix="devenv-bench-seed-"))
         (work / "devenv.yaml").write_text(json.dumps(profile, indent=1) + "\n")
         name = f"bench-seed-{uuid.uuid4().hex[:8]}"
-        off = pick_offset(self.offsets)
+        off = pick_offset(PORTS.values(), self.offsets)
         self.offsets.append(off)
         opts = ["--project-name", name, "--port-offset", str(off)]
         self.envs.append((work, name, opts))
