@@ -1,7 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/seed_options.hpp"
-#include "ui/progress.hpp"
+#include "commands/up_display.hpp"
 
 namespace devenv {
 
@@ -29,19 +29,7 @@ void register_reset(CLI::App& app, Context& ctx) {
             throw Error(ErrorKind::usage, "reset --hard recreates the whole environment; it takes no SERVICE")
                 .hint("leave out the service names, or use a soft `devenv reset SERVICE`");
         down(env, true, [&](const std::string& s) { ctx.ui->note(s); });
-        WaitDisplay display(*ctx.ui, env.profile.service_names(), "reset");
-        UpOptions u;
-        u.timeout = ctx.timeout(std::chrono::minutes(5));
-        u.on_event = [&](const WaitEvent& e) { display.on_event(e); };
-        u.on_note = [&](const std::string& s) { display.note(s); };
-        u.interrupted = ctx.interrupted();
-        try {
-            up(env, u);
-        } catch (...) {
-            display.finish();
-            throw;
-        }
-        display.finish();
+        run_up_with_display(ctx, env, false, "reset");
         run_seed_command(ctx, env, o, false, false);
     });
 }

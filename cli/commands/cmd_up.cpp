@@ -3,6 +3,7 @@
 
 #include "commands/context.hpp"
 #include "commands/seed_options.hpp"
+#include "commands/up_display.hpp"
 #include "ui/progress.hpp"
 
 namespace devenv {
@@ -19,21 +20,7 @@ void register_up(CLI::App& app, Context& ctx) {
     cmd->add_flag("--allow-remote", *remote, "Also seed endpoints that are not on this machine");
     cmd->callback([&ctx, profile, build, no_seed, remote] {
         Environment env = ctx.open(*profile, false);
-        WaitDisplay display(*ctx.ui, env.profile.service_names(), "up");
-        UpOptions o;
-        o.build = *build;
-        o.timeout = ctx.timeout(std::chrono::minutes(5));
-        o.on_event = [&](const WaitEvent& e) { display.on_event(e); };
-        o.on_note = [&](const std::string& s) { display.note(s); };
-        o.interrupted = ctx.interrupted();
-        UpResult r;
-        try {
-            r = up(env, o);
-        } catch (...) {
-            display.finish();
-            throw;
-        }
-        display.finish();
+        UpResult r = run_up_with_display(ctx, env, *build, "up");
         const Ui& ui = *ctx.ui;
         if (ui.options().json) ui.out(up_json(r, env.profile));
         else if (!ui.options().quiet) ui.out(format_up_summary(ui, r, env.profile, ctx.global.show_secrets));

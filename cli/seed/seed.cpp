@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "assets/assets.hpp"
+#include "profile/discover.hpp"
 #include "seed/registry.hpp"
 
 namespace devenv {
@@ -85,11 +84,8 @@ std::string read_seed_file(const SeedDecl& decl, const std::string& path, const 
         throw file_error(at, fmt::format("built-in seed file {} does not exist", key));
     }
     std::string full = std::filesystem::path(path).is_absolute() ? path : normalized(base, path);
-    std::ifstream in(full, std::ios::binary);
-    if (!in) throw file_error(at, fmt::format("cannot read seed file {}: {}", full, std::strerror(errno)));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    if (auto text = read_file(full)) return *text;
+    throw file_error(at, fmt::format("cannot read seed file {}: {}", full, std::strerror(errno)));
 }
 
 std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl& decl, const std::string& path,
@@ -110,10 +106,9 @@ std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl
         for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
              it.increment(ec)) {
             if (!it->is_regular_file()) continue;
-            std::ifstream in(it->path(), std::ios::binary);
-            std::ostringstream ss;
-            ss << in.rdbuf();
-            out.emplace_back(fs::relative(it->path(), root).generic_string(), ss.str());
+            auto text = read_file(it->path().string());
+            if (!text) throw file_error(at, fmt::format("cannot read seed file {}: {}", it->path().string(), std::strerror(errno)));
+            out.emplace_back(fs::relative(it->path(), root).generic_string(), std::move(*text));
         }
         if (ec) throw file_error(at, fmt::format("cannot list seed folder {}: {}", root.string(), ec.message()));
     }

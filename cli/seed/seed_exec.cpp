@@ -1,25 +1,20 @@
 // The `exec` seed kind: commands in the service's container, in order. Their own idempotence
 // is the profile's business; devenv reports each as updated (ran) or failed (exit code, output).
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "seed/registry.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 
 namespace {
 
-std::string last_lines(const std::string& text, int n) {
+std::string last_lines(const std::string& text, std::size_t n) {
     std::vector<std::string> lines;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) nl = text.size();
-        if (nl > pos) lines.push_back(text.substr(pos, nl - pos));
-        pos = nl + 1;
-    }
-    if (static_cast<int>(lines.size()) > n) lines.erase(lines.begin(), lines.end() - n);
-    return fmt::format("{}", fmt::join(lines, " | "));
+    for (auto& l : split(text, '\n'))
+        if (!trim(l).empty()) lines.push_back(l);
+    if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(n));
+    return join(lines, " | ");
 }
 
 void seed_exec(const SeedJob& job, SeedSink& sink) {
@@ -28,7 +23,7 @@ void seed_exec(const SeedJob& job, SeedSink& sink) {
         std::vector<std::string> argv;
         if (const Value* cmd = step.find("command"))
             for (const auto& a : cmd->items()) argv.push_back(a.text());
-        std::string name = step.has("description") ? step.find("description")->text() : fmt::format("{}", fmt::join(argv, " "));
+        std::string name = step.has("description") ? step.find("description")->text() : join(argv, " ");
         if (!job.target.exec) {
             sink.add({d.service, "exec", name, Outcome::failed, "the service has no running container"});
             return;

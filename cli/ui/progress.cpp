@@ -31,7 +31,6 @@ const char* kind_name(WaitEvent::Kind k) {
     return "?";
 }
 
-std::string masked(std::string text, const Profile& p, bool show) { return show ? text : mask_secrets(std::move(text), p); }
 
 }  // namespace
 
@@ -165,7 +164,7 @@ std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p,
                 if (e.name.find("URL") == std::string::npos && e.name.find("ENDPOINT") == std::string::npos &&
                     e.name.find("SERVERS") == std::string::npos)
                     continue;
-                endpoints += (endpoints.empty() ? "" : "  ") + masked(e.value, p, show_secrets);
+                endpoints += (endpoints.empty() ? "" : "  ") + (show_secrets ? e.value : mask_secrets(e.value, p));
             }
         std::string when = r.already_up ? "ready" : fmt::format("ready in {:.1f} s", static_cast<double>(s.ready_after.count()) / 1e6);
         out += fmt::format("  {:<16} {:<16} {}\n", s.name, ui.green(when), endpoints);
