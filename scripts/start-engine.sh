@@ -10,7 +10,8 @@
 # newer clients negotiate the engine's API version (1.41) by themselves.
 set -euo pipefail
 log="${DEVENV_DOCKERD_LOG:-/var/log/devenv-dockerd.log}"
-mirror="${DEVENV_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# shellcheck source=lib/debian-mirror.sh
+. "$(dirname "$0")/lib/debian-mirror.sh"
 plugin_dir=/usr/local/lib/docker/cli-plugins
 say() { echo "engine: $*"; }
 die() { echo "engine: $*" >&2; exit 1; }
@@ -59,6 +60,8 @@ install_compose() {
   trap "rm -rf '$work'" EXIT
   say "installing Compose v2 from Debian trixie's docker-compose package"
   mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+  local mirror
+  mirror="$(debian_mirror)"
   echo "deb $mirror trixie main" > "$work/sources.list"
   local apt=(apt-get -qq
     -o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
