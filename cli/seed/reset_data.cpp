@@ -1,7 +1,8 @@
 // Soft resets of the data services, against the running containers:
-//  postgres  each seeded database recreated from the template captured right after the seed
-//            (CREATE DATABASE db TEMPLATE db__devenv_seed), roles re-applied; a database with no
-//            template is dropped and seeded again (its SQL re-run).
+//  postgres  each seeded database recreated from the baseline captured right after the first seed
+//            of its declaration (CREATE DATABASE db TEMPLATE db__devenv_seed), roles re-applied;
+//            a database with no baseline of the current declaration is dropped and seeded again
+//            (its SQL re-run), and its baseline captured then.
 //  redis     FLUSHDB of the declared databases (FLUSHALL when a declaration names none), re-seed.
 //  kafka     declared and undeclared application topics deleted, then re-seeded.
 //  connect, schema-registry, vault, mongodb: what the seed declares is deleted, then re-seeded.
@@ -125,9 +126,31 @@ std::string owner_of(PgConn& admin, const std::string& db) {
     return rows.empty() ? std::string() : rows[0][0];
 }
 
-}  // namespace
+// A baseline carries the digest of the declaration it was captured from as its comment, in the
+// server itself: it stays right whatever happens to .devenv/state.json, and a seed that did not
+// change never captures it again from a database the application has written to since.
+std::string baseline_comment(const std::string& digest) { return "devenv seed baseline " + digest; }
 
-void after_seed_postgres(const ServiceSeedJob& job, SeedSink& sink) {
+std::string comment_of(PgConn& admin, const std::string& db) {
+    auto rows = admin.query("SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = $1",
+                            {db});
+    return rows.empty() ? std::string() : rows[0][0];
+}
+
+// The template of `db` when it is the baseline of the declaration as it is now, else "".
+std::string current_baseline(PgConn& admin, const SeedDecl& decl, const std::string& db) {
+    auto digest = postgres_database_digest(decl, db);
+    std::string tmpl = template_name(db);
+    if (!digest || comment_of(admin, tmpl) != baseline_comment(*digest)) return {};
+    return tmpl;
+}
+
+// Captures the baselines of the declared databases. `fresh`: the databases were just seeded from
+// nothing (a reset without a usable baseline), so whatever baseline exists is replaced. Otherwise
+// a baseline of the same declaration is kept, a missing one is captured (the first seed on this
+// cluster), and one of an older declaration is left unrecorded: the next reset drops the
+// database and seeds it from nothing, since application rows cannot be told from seeded ones.
+void capture_postgres_baselines(const ServiceSeedJob& job, SeedSink& sink, bool fresh) {
     auto decls = decls_of(job, "postgres");
     if (decls.empty()) return;
     auto admin = pg_admin_connection(job.target.service->probe);
@@ -135,12 +158,22 @@ void after_seed_postgres(const ServiceSeedJob& job, SeedSink& sink) {
     for (const SeedDecl* d : decls)
         for (const auto& db : postgres_declared_databases(*d)) {
             if (interrupted(job.target)) return;
-            if (!database_exists(*admin, db)) continue;  // its creation failed and was reported
             std::string tmpl = template_name(db);
             auto fail = [&](const std::string& why) {
                 report_service(sink, job, "postgres", "template " + tmpl, Outcome::failed,
                                fmt::format("cannot capture {} for reset: {}", db, why));
             };
+            // A database an earlier reset set aside and could not finish dropping.
+            if (database_exists(*admin, trash_name(db)))
+                if (auto err = drop_database(*admin, trash_name(db))) fail(*err);
+            if (!database_exists(*admin, db)) continue;  // its creation failed and was reported
+            auto digest = postgres_database_digest(*d, db);
+            if (!digest) continue;  // an unreadable SQL file, reported by the seed
+            bool exists = database_exists(*admin, tmpl);
+            if (exists && !fresh) {
+                if (comment_of(*admin, tmpl) == baseline_comment(*digest)) templates[db] = tmpl;
+                continue;
+            }
             if (auto err = drop_database(*admin, tmpl)) {
                 fail(*err);
                 continue;
@@ -154,16 +187,22 @@ void after_seed_postgres(const ServiceSeedJob& job, SeedSink& sink) {
                 fail(*err);
                 continue;
             }
+            if (auto err = admin->exec("COMMENT ON DATABASE " + admin->ident(tmpl) + " IS " +
+                                       admin->literal(baseline_comment(*digest)))) {
+                fail(*err);
+                continue;
+            }
             templates[db] = tmpl;
         }
     sink.remember(job.target.service->name, "templates", templates);
 }
 
+}  // namespace
+
+void after_seed_postgres(const ServiceSeedJob& job, SeedSink& sink) { capture_postgres_baselines(job, sink, false); }
+
 void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
     auto admin = pg_admin_connection(job.target.service->probe);
-    nlohmann::json templates = nlohmann::json::object();
-    if (auto r = job.target.state.find("_reset"); r != job.target.state.end() && r->is_object())
-        if (auto t = r->find("templates"); t != r->end() && t->is_object()) templates = *t;
     bool reseeded = false;
     for (const SeedDecl* d : decls_of(job, "postgres")) {
         SeedJob sj{job.target, d, false};
@@ -172,9 +211,9 @@ void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
         for (const auto& db : postgres_declared_databases(*d)) {
             if (interrupted(job.target)) return;
             std::string resource = "database " + db;
-            std::string tmpl = templates.contains(db) && templates[db].is_string() ? templates[db].get<std::string>() : "";
+            std::string tmpl = current_baseline(*admin, *d, db);
             std::string owner = owner_of(*admin, db);
-            if (!tmpl.empty() && database_exists(*admin, tmpl)) {
+            if (!tmpl.empty()) {
                 if (auto err = set_aside(*admin, db)) {
                     report(sink, sj, resource, Outcome::failed, *err);
                     continue;
@@ -191,17 +230,19 @@ void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
                 report(sink, sj, resource, Outcome::failed, *err);
                 continue;
             }
-            report(sink, sj, resource, Outcome::removed, "dropped to seed again (no template captured)");
+            report(sink, sj, resource, Outcome::removed, "dropped to seed again (no baseline of this seed)");
             again.insert(db);
         }
         if (!again.empty()) {
             reseeded = true;
-            seed_postgres_databases(sj, sink, *admin, [&](const std::string& db) { return again.count(db) > 0; });
+            // SQL steps run again even where state.json says they ran: the database is new.
+            SeedJob forced{job.target, d, true};
+            seed_postgres_databases(forced, sink, *admin, [&](const std::string& db) { return again.count(db) > 0; });
         }
     }
     if (reseeded) {
         apply_other_decls(job, sink, "postgres");
-        after_seed_postgres(job, sink);
+        capture_postgres_baselines(job, sink, true);
     }
 }
 

@@ -166,6 +166,27 @@ void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) 
 
 }  // namespace
 
+std::optional<std::string> postgres_database_digest(const SeedDecl& decl, const std::string& db) {
+    const Value* dbs = decl.spec.find("databases");
+    if (!dbs) return std::nullopt;
+    for (const auto& d : dbs->items()) {
+        if (d.find("name")->text() != db) continue;
+        std::string all = d.to_ordered_json().dump();
+        if (const Value* sql = d.find("sql"))
+            for (const auto& step : sql->items()) {
+                const Value* file = step.is_string() ? &step : step.find("file");
+                if (!file) continue;
+                try {
+                    all += "\n" + sha256_hex(read_seed_file(decl, file->text(), *file));
+                } catch (const Error&) {
+                    return std::nullopt;  // the seed reports the unreadable file
+                }
+            }
+        return sha256_hex(all);
+    }
+    return std::nullopt;
+}
+
 std::vector<std::string> postgres_declared_databases(const SeedDecl& decl) {
     std::vector<std::string> out;
     if (const Value* dbs = decl.spec.find("databases"))

@@ -2,6 +2,7 @@
 // Seeders and reset strategies for PostgreSQL, Redis, Kafka, Kafka Connect, Schema Registry,
 // Vault and MongoDB.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ void seed_postgres_databases(const SeedJob& job, SeedSink& sink, PgConn& admin,
                              const std::function<bool(const std::string&)>& include);
 // The databases a postgres declaration names, in order.
 std::vector<std::string> postgres_declared_databases(const SeedDecl& decl);
+// What the reset baseline of database `db` depends on: its declaration and the text of its SQL
+// files (sha256 hex); nullopt when the declaration names no such database or a file is unreadable.
+std::optional<std::string> postgres_database_digest(const SeedDecl& decl, const std::string& db);
 
 // Deletes what a declaration declares (connectors, subjects, secrets, databases), reporting each
 // as removed; the resets then re-apply the declaration.

@@ -222,8 +222,10 @@ TEST_CASE("reset postgres: back to the seeded rows from the template; without on
     CHECK(outcomes(again)["role " + n.role] == "drift");
     CHECK(psql(n.db, "select 1", n.role, "pw-" + n.role) == "1");
 
-    // No template recorded: drop and seed again.
+    // No baseline of this declaration (dropped here; a changed seed is the other cause): drop and
+    // seed again.
     psql(n.db, "delete from places");
+    psql("postgres", fmt::format("DROP DATABASE {}__devenv_seed", n.db));
     f.state = nlohmann::json::object();
     SeedSink fallback;
     t0 = std::chrono::steady_clock::now();
@@ -236,6 +238,61 @@ TEST_CASE("reset postgres: back to the seeded rows from the template; without on
     CHECK(psql(n.db, "select count(*) from places") == "3");
     // ... and it captures a template for the next reset.
     CHECK(fallback.recorded()["svc"]["_reset"]["templates"][n.db] == n.db + "__devenv_seed");
+}
+
+TEST_CASE("reset postgres: the baseline is the seed's, whatever ran between (seed again after down/up, state lost)" *
+          doctest::skip(no_pg())) {
+    PgNames n;
+    Fixture f("postgres", pg_probe());
+    write_sql(f);
+    f.declare("postgres", app_seed(n));
+    const ResetStrategy* strategy = find_reset_strategy("postgres");
+    REQUIRE(strategy != nullptr);
+    auto seed_and_capture = [&] {
+        SeedSink s;
+        strategy->after_seed(f.service_job(), s);
+        REQUIRE_FALSE(s.any_failed());
+        f.state = s.recorded()["svc"];
+    };
+    REQUIRE_FALSE(f.seed().any_failed());
+    seed_and_capture();
+    // The application writes, then `devenv down` and `devenv up` seed again: nothing in the
+    // seed changed, so the baseline must not be taken again from the application's data.
+    psql(n.db, "insert into places (name) values ('app-row')");
+    REQUIRE_FALSE(f.seed().any_failed());
+    seed_and_capture();
+    // A reset after .devenv/state.json was lost still finds the baseline in the server.
+    for (int round = 0; round < 2; ++round) {
+        f.state = nlohmann::json::object();
+        SeedSink sink;
+        strategy->reset(f.service_job(), sink);
+        CHECK_FALSE(sink.any_failed());
+        CHECK(psql(n.db, "select string_agg(name, ',' order by id) from places") == "origin,one-two,no-geom");
+        psql(n.db, "insert into places (name) values ('app-row-again')");
+    }
+    // A leftover set-aside database is dropped by the next seed.
+    psql("postgres", fmt::format("CREATE DATABASE {}__devenv_old", n.db));
+    REQUIRE_FALSE(f.seed().any_failed());
+    seed_and_capture();
+    CHECK(psql("postgres", fmt::format("select count(*) from pg_database where datname = '{}__devenv_old'", n.db)) == "0");
+
+    // A changed seed: its next seed does not take a baseline from the application's rows; the next
+    // reset seeds from nothing and captures the new baseline.
+    f.write("seed/more.sql", "INSERT INTO places (id, name) VALUES (3, 'changed') ON CONFLICT DO NOTHING;\n"
+                             "SELECT setval('places_id_seq', 3);\n");
+    REQUIRE_FALSE(f.seed().any_failed());
+    seed_and_capture();
+    CHECK_FALSE(f.state["_reset"]["templates"].contains(n.db));
+    SeedSink sink;
+    strategy->reset(f.service_job(), sink);
+    CHECK_FALSE(sink.any_failed());
+    CHECK(psql(n.db, "select string_agg(name, ',' order by id) from places") == "origin,one-two,changed");
+    CHECK(sink.recorded()["svc"]["_reset"]["templates"][n.db] == n.db + "__devenv_seed");
+    f.state = sink.recorded()["svc"];
+    psql(n.db, "insert into places (name) values ('app-row-3')");
+    SeedSink third;
+    strategy->reset(f.service_job(), third);
+    CHECK(psql(n.db, "select string_agg(name, ',' order by id) from places") == "origin,one-two,changed");
 }
 
 }  // TEST_SUITE
