@@ -85,16 +85,18 @@ int run_app(int argc, char** argv) {
             Ui ui = ctx.ui ? *ctx.ui : Ui(detect_ui_options(false, false, false, ctx.global.no_color, false));
             ui.error(Error(ErrorKind::interrupted, "interrupted")
                          .hint("`devenv status` shows what is running; `devenv down` stops it"));
-            return static_cast<int>(ExitCode::interrupted);
+            return interrupted_exit_code();
         }
         Ui fallback = ctx.ui ? *ctx.ui : Ui(detect_ui_options(false, false, false, ctx.global.no_color, false));
         fallback.error(e);
+        if (e.kind() == ErrorKind::interrupted) return interrupted_exit_code();
         return static_cast<int>(exit_code_for(e.kind()));
     } catch (const std::exception& e) {
         Ui fallback(detect_ui_options(false, false, false, ctx.global.no_color, false));
         fallback.error(Error(ErrorKind::internal, fmt::format("internal error: {}", e.what())));
         return static_cast<int>(ExitCode::failure);
     }
+    if (ctx.exit_code == static_cast<int>(ExitCode::interrupted)) return interrupted_exit_code();
     return ctx.exit_code;
 }
 

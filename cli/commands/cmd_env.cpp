@@ -1,10 +1,12 @@
 #include <fstream>
+#include <random>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "commands/context.hpp"
+#include "util/strings.hpp"
 #include "lifecycle/seeding.hpp"
 
 namespace devenv {
@@ -33,6 +35,17 @@ std::string dotenv_quote(const std::string& v) {
 }
 
 }  // namespace
+
+// NAME<<DELIMITER / value / DELIMITER with a random delimiter that the value does not hold:
+// a value cannot end the entry early and inject further variables into $GITHUB_ENV.
+std::string github_env_entry(const std::string& name, const std::string& value) {
+    static std::random_device rd;
+    std::string delim;
+    do {
+        delim = fmt::format("ghadelimiter_{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+    } while (value.find(delim) != std::string::npos);
+    return fmt::format("{}<<{}\n{}\n{}\n", name, delim, value, delim);
+}
 
 void register_env(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("env", "Connection variables of the environment (eval \"$(devenv env)\")");
@@ -72,12 +85,16 @@ void register_env(CLI::App& app, Context& ctx) {
             return;
         }
         std::string text;
+        std::string masks;  // GitHub's ::add-mask:: for each secret value, one line each
         for (const auto& e : merged) {
             if (*format == "shell") text += fmt::format("export {}={}\n", e.name, shell_quote(e.value));
             else if (*format == "dotenv") text += fmt::format("{}={}\n", e.name, dotenv_quote(e.value));
-            else if (e.value.find('\n') == std::string::npos) text += fmt::format("{}={}\n", e.name, e.value);
-            else text += fmt::format("{}<<DEVENV_EOF\n{}\nDEVENV_EOF\n", e.name, e.value);
+            else text += github_env_entry(e.name, e.value);
+            if (*format == "github" && e.secret)
+                for (const auto& line : split(e.value, '\n'))
+                    if (!line.empty()) masks += fmt::format("::add-mask::{}\n", line);
         }
+        if (!masks.empty()) ctx.ui->out(masks);
         const char* gh = std::getenv("GITHUB_ENV");
         if (*format == "github" && gh && *gh) {
             std::ofstream f(gh, std::ios::app);

@@ -7,6 +7,7 @@
 
 #include "commands/context.hpp"
 #include "util/interrupt.hpp"
+#include "util/thread_group.hpp"
 
 namespace devenv {
 
@@ -81,9 +82,9 @@ void register_logs(CLI::App& app, Context& ctx) {
         // Following: nothing to clean up, so Ctrl-C ends the process as usual.
         restore_default_interrupt();
         std::mutex mu;
-        std::vector<std::thread> threads;
+        ThreadGroup threads;
         for (std::size_t i = 0; i < chosen.size(); ++i) {
-            threads.emplace_back([&, i] {
+            threads.spawn([&, i] {
                 DockerApi api;  // one client per thread
                 std::string partial;
                 try {
@@ -106,7 +107,7 @@ void register_logs(CLI::App& app, Context& ctx) {
                 }
             });
         }
-        for (auto& t : threads) t.join();
+        threads.join();
     });
 }
 

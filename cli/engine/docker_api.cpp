@@ -295,6 +295,16 @@ nlohmann::json DockerApi::info() {
     return v;
 }
 
+void DockerApi::remove_container(const std::string& id) {
+    HttpRequest req;
+    req.method = "DELETE";
+    req.url = url(fmt::format("/containers/{}?force=1", url_encode(id)));
+    req.timeout = kReadTimeout;
+    HttpResponse r = send(req, fmt::format("remove container {}", id));
+    if (r.status >= 400 && r.status != 404)
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine refused to remove container {}: {}", id, engine_message(r)));
+}
+
 bool DockerApi::image_exists(const std::string& ref) {
     return !get_json("/images/" + url_encode(ref) + "/json", fmt::format("inspect image {}", ref)).is_null();
 }

@@ -104,6 +104,8 @@ public:
     ContainerInfo inspect(const std::string& id_or_name);
     // Adds what only inspect knows to an entry of the list.
     void inspect_details(ContainerInfo& c);
+    // DELETE /containers/ID?force=1 (its anonymous volumes stay); a missing one is no error.
+    void remove_container(const std::string& id);
 
     // stdout and stderr interleaved as they were written.
     std::string logs(const std::string& id, const LogOptions& opts);

@@ -48,8 +48,11 @@ DemuxedOutput demux_docker_stream(std::string_view raw, bool tty) {
 std::string demux_docker_stream(std::string_view raw) {
     // Validate every header first: TTY text that merely starts like a frame stays text.
     std::size_t at = 0;
-    while (raw.size() - at >= kHeader && looks_like_header(raw.substr(at)))
-        at += kHeader + frame_length(raw.substr(at));
+    while (raw.size() - at >= kHeader && looks_like_header(raw.substr(at))) {
+        std::size_t len = frame_length(raw.substr(at));
+        if (len > raw.size() - at - kHeader) break;  // claims more than there is: not frames
+        at += kHeader + len;
+    }
     if (at != raw.size()) return std::string(raw);
     std::string out;
     DockerStreamDemuxer(false).feed(raw, [&](StdStream, std::string_view text) {

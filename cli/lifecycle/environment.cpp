@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -12,7 +13,9 @@
 
 #include "lifecycle/ports.hpp"
 #include "render/compose.hpp"
+#include "util/interrupt.hpp"
 #include "util/fs.hpp"
+#include "util/thread_group.hpp"
 
 namespace devenv {
 
@@ -96,30 +99,79 @@ std::vector<WaitService> wait_services(const Profile& p, const std::vector<std::
     return out;
 }
 
+PortConflict conflict_on(Environment& env, int port, const std::string& service) {
+    PortConflict c{port, service, {}};
+    auto containers = env.api().containers_publishing(port);
+    if (!containers.empty()) c.holder = containers.front();
+    else if (auto proc = port_holder_process(port)) c.holder = *proc;
+    return c;
+}
+
+Error port_conflict_error(const std::vector<PortConflict>& conflicts, std::string_view started) {
+    std::string list;
+    for (const auto& c : conflicts)
+        list += fmt::format("{}port {} (wanted by {}) is taken{}", list.empty() ? "" : "; ", c.port, c.service,
+                            c.holder.empty() ? "" : " by " + c.holder);
+    Error e(ErrorKind::engine, fmt::format("cannot start: {}", list));
+    e.hint(fmt::format("{}. Stop what holds the port, or run a second copy with --port-offset N", started));
+    return e;
+}
+
 void check_ports(Environment& env, const std::vector<ContainerInfo>& ours) {
     std::set<int> held_by_us;
     for (const auto& c : ours)
         for (const auto& p : c.ports)
             if (p.host_port) held_by_us.insert(p.host_port);
     std::vector<PortConflict> conflicts;
-    for (const auto& s : env.profile.services) {
-        for (int port : s.host_ports) {
-            if (held_by_us.count(port) || !port_in_use(port)) continue;
-            PortConflict c{port, s.name, {}};
-            auto containers = env.api().containers_publishing(port);
-            if (!containers.empty()) c.holder = containers.front();
-            else if (auto proc = port_holder_process(port)) c.holder = *proc;
-            conflicts.push_back(c);
-        }
+    for (const auto& s : env.profile.services)
+        for (int port : s.host_ports)
+            if (!held_by_us.count(port) && port_in_use(port)) conflicts.push_back(conflict_on(env, port, s.name));
+    if (!conflicts.empty()) throw port_conflict_error(conflicts, "nothing was started");
+}
+
+// The host ports named in Compose's "port is already allocated" / "address already in use".
+std::vector<int> ports_in_bind_failure(const Error& e) {
+    static const std::regex bind(R"((?:Bind for |listen tcp[46]? )\[?[0-9a-fA-F.:]*\]?:(\d+)(?: failed|: bind))");
+    std::vector<int> out;
+    std::string all = e.message();
+    for (const auto& d : e.details()) all += "\n" + d;
+    for (std::sregex_iterator it(all.begin(), all.end(), bind), end; it != end; ++it) {
+        int port = std::stoi((*it)[1].str());
+        if (std::find(out.begin(), out.end(), port) == out.end()) out.push_back(port);
     }
-    if (conflicts.empty()) return;
-    std::string list;
-    for (const auto& c : conflicts)
-        list += fmt::format("{}port {} (wanted by {}) is taken{}", list.empty() ? "" : "; ", c.port, c.service,
-                            c.holder.empty() ? "" : " by " + c.holder);
-    Error e(ErrorKind::engine, fmt::format("cannot start: {}", list));
-    e.hint("nothing was started. Stop what holds the port, or run a second copy with --port-offset N");
-    throw e;
+    return out;
+}
+
+// `compose up`, where a port taken after the port check (a race) reads like the check's own
+// message, and the containers Compose created but could not start are removed again.
+void compose_up_checked(Environment& env, const std::vector<std::string>& args) {
+    try {
+        compose_check(env.compose, args, "start the environment");
+    } catch (const Error& e) {
+        std::vector<int> ports = ports_in_bind_failure(e);
+        if (ports.empty()) throw;
+        std::vector<PortConflict> conflicts;
+        for (int port : ports) {
+            std::string service = "?";
+            for (const auto& s : env.profile.services)
+                if (std::find(s.host_ports.begin(), s.host_ports.end(), port) != s.host_ports.end()) service = s.name;
+            conflicts.push_back(conflict_on(env, port, service));
+        }
+        std::size_t removed = 0;
+        try {
+            for (const auto& c : env.api().list_project(env.profile.project))
+                if (c.state == "created") {
+                    env.api().remove_container(c.id);
+                    ++removed;
+                }
+        } catch (const Error&) {
+        }
+        throw port_conflict_error(conflicts, removed ? fmt::format("the port was taken after the check; the {} container{} "
+                                                                   "Compose created but could not start {} removed",
+                                                                   removed, removed == 1 ? "" : "s",
+                                                                   removed == 1 ? "was" : "were")
+                                                     : std::string("the port was taken after the check"));
+    }
 }
 
 }  // namespace
@@ -228,7 +280,7 @@ UpResult up(Environment& env, const UpOptions& opts) {
     if (opts.build) args.push_back("--build");
     note(fmt::format("starting {} services with docker compose (project {})", env.profile.services.size(),
                      env.profile.project));
-    compose_check(env.compose, args, "start the environment");
+    compose_up_checked(env, args);
 
     // Recorded as soon as the containers exist, without the hash (not yet known to be ready):
     // after a failed or interrupted wait, status, logs and down still find this project.
@@ -265,9 +317,21 @@ void down(Environment& env, bool volumes, const std::function<void(const std::st
     std::vector<std::string> args = {"down", "--remove-orphans"};
     if (volumes) args.push_back("--volumes");
     if (on_note) on_note(fmt::format("stopping project {}{}", env.profile.project, volumes ? " and removing its volumes" : ""));
-    compose_check(env.compose, args, "stop the environment");
+    // Stopping halfway leaves containers that the next `up` finds dying (exit 137): Compose runs
+    // in its own process group, out of reach of the terminal's Ctrl-C, and down waits for it.
+    ProcessOptions po;
+    po.own_process_group = true;
+    compose_check(env.compose, args, "stop the environment", po);
+    if (interrupted_flag() && on_note)
+        on_note("interrupted, but down finished first: nothing is left stopping");
     StateRecord rec;
-    if (auto prev = read_state(env.dir)) rec = *prev;
+    try {
+        if (auto prev = read_state(env.dir)) rec = *prev;
+    } catch (const Error&) {
+        // A damaged record: what down knows (the profile it was given) replaces it.
+        rec.profile = env.options.file ? *env.options.file : env.options.profile;
+        rec.project = env.profile.project;
+    }
     if (volumes) {
         remove_state(env.dir);
     } else {
@@ -308,10 +372,10 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
             return svc && (svc->probe.kind == "exec" || svc->probe.kind == "log");
         }))
         (void)hooks.containers();
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     for (auto& st : report.services) {
         if (!st.has_container || st.container.state != "running") continue;
-        threads.emplace_back([&, svc = env.profile.find_service(st.name)] {
+        threads.spawn([&, svc = env.profile.find_service(st.name)] {
             ProbeContext ctx;
             ContainerView view{true, st.container.state, st.container.exit_code, st.container.restart_count,
                                st.container.health, st.container.health_log};
@@ -322,7 +386,7 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
             st.ready = st.probe.ready;
         });
     }
-    for (auto& t : threads) t.join();
+    threads.join();
     report.all_ready = !report.services.empty();
     for (const auto& st : report.services) report.all_ready = report.all_ready && st.ready;
     return report;

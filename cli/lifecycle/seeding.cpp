@@ -1,4 +1,5 @@
 #include "lifecycle/seeding.hpp"
+#include "util/thread_group.hpp"
 
 #include <algorithm>
 #include <map>
@@ -88,9 +89,9 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
 
     SeedSink sink(opts.on_result);
     std::vector<std::chrono::microseconds> took(services.size());
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     for (std::size_t i = 0; i < services.size(); ++i) {
-        threads.emplace_back([&, i] {
+        threads.spawn([&, i] {
             auto ts = Clock::now();
             const Service& s = *services[i];
             ServiceSeedJob job;
@@ -122,7 +123,7 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
             took[i] = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ts);
         });
     }
-    for (auto& t : threads) t.join();
+    threads.join();
 
     result.results = sink.results();
     for (std::size_t i = 0; i < services.size(); ++i) {

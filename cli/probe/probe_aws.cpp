@@ -11,6 +11,7 @@
 #include "net/http.hpp"
 #include "probe/probe.hpp"
 #include "probe/short_detail.hpp"
+#include "util/thread_group.hpp"
 
 namespace devenv {
 
@@ -50,13 +51,13 @@ ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
     // The others at once, each on its own connection: a lazily loading emulator loads them in
     // parallel, and the answer takes the slowest call, not the sum.
     std::vector<AwsResult> results(wanted.size());
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     for (std::size_t i = 1; i < wanted.size(); ++i)
-        threads.emplace_back([&, i] {
+        threads.spawn([&, i] {
             AwsClient own(client.config());
             results[i] = ping_aws_service(own, wanted[i]);
         });
-    for (auto& t : threads) t.join();
+    threads.join();
     for (std::size_t i = 1; i < wanted.size(); ++i)
         if (!results[i].ok()) return failure(wanted[i], results[i]);
     result.ready = true;

@@ -1,12 +1,14 @@
-#include <algorithm>
 #include "probe/wait.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <regex>
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "util/thread_group.hpp"
 
 namespace devenv {
 
@@ -103,9 +105,16 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
     auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start); };
     auto interrupted = [&] { return hooks.interrupted && hooks.interrupted->load(); };
 
-    std::vector<std::thread> threads;
+    // On every way out, an exception from the watcher's hooks included, the probes stop first.
+    ThreadGroup threads([&] {
+        {
+            std::lock_guard<std::mutex> lock(shared.mu);
+            shared.stop = true;
+        }
+        shared.cv.notify_all();
+    });
     for (std::size_t i = 0; i < services.size(); ++i) {
-        threads.emplace_back([&, i] {
+        threads.spawn([&, i] {
             const WaitService& svc = services[i];
             ServiceOutcome& out = result.services[i];
             out.name = svc.name;
@@ -149,7 +158,13 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                     emit({WaitEvent::Kind::probing, svc.name, "", elapsed(), 0});
                     announced = true;
                 }
-                ProbeResult r = run_probe(svc.probe, svc.name, ctx, c, hooks);
+                ProbeResult r;
+                try {
+                    r = run_probe(svc.probe, svc.name, ctx, c, hooks);
+                } catch (const std::exception& e) {  // a probe that throws is a failed attempt
+                    r.ready = false;
+                    r.detail = e.what();
+                }
                 ++out.attempts;
                 if (r.ready) {
                     out.ready = true;
@@ -223,7 +238,7 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
         });
     }
     shared.cv.notify_all();
-    for (auto& t : threads) t.join();
+    threads.join();
     result.ok = !result.interrupted;
     for (const auto& o : result.services) result.ok = result.ok && o.ready;
     return result;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "profile/compose_rules.hpp"
 #include "profile/discover.hpp"
 #include "profile/instantiate.hpp"
 #include "profile/probe_decl.hpp"
@@ -15,6 +16,7 @@
 #include "profile/tree_interpolate.hpp"
 #include "profile/variables.hpp"
 #include "util/interpolate.hpp"
+#include "util/strings.hpp"
 #include "util/suggest.hpp"
 #include "yaml/merge.hpp"
 #include "yaml/yaml.hpp"
@@ -105,6 +107,25 @@ void apply_overlays(Value& doc, const std::vector<std::string>& overlays) {
     }
 }
 
+// A --set into a service names a service the profile has, unless it gives a whole one
+// (`--set services.api={image: x}`): a misspelt name must not quietly add a service.
+void check_set_target(const Value& doc, const std::string& path, const std::string& arg) {
+    std::vector<std::string> parts = split(path, '.');
+    for (std::string_view top : {"services", "seed"}) {
+        if (parts.size() < 3 || parts[0] != top) continue;
+        const Value* have = doc.find(top);
+        std::vector<std::string> names;
+        if (have && have->is_mapping())
+            for (const auto& e : have->entries()) names.push_back(e.key);
+        if (std::find(names.begin(), names.end(), parts[1]) != names.end()) continue;
+        Error e(ErrorKind::usage, fmt::format("--set {}: the profile has no service '{}'", arg, parts[1]));
+        if (auto near = suggest(parts[1], names)) e.hint(fmt::format("did you mean '{}'?", *near));
+        else if (!names.empty()) e.hint(fmt::format("services: {}", fmt::join(names, ", ")));
+        e.hint(fmt::format("to add a service, give it whole: --set {}.{}='{{image: ...}}'", top, parts[1]));
+        throw e;
+    }
+}
+
 void apply_sets(Value& doc, const std::vector<std::string>& sets) {
     for (const auto& s : sets) {
         auto eq = s.find('=');
@@ -131,6 +152,7 @@ void apply_sets(Value& doc, const std::vector<std::string>& sets) {
             }
         };
         remark(v);
+        check_set_target(doc, path, s);
         set_path(doc, path, std::move(v));
     }
 }
@@ -441,6 +463,7 @@ Profile load_profile(const LoadOptions& opts) {
     }
     check_dependencies(profile, doc);
     profile.top_level = top;
+    check_compose_rules(profile, opts.port_offset);
 
     if (const Value* seed = doc.find("seed")) profile.seeds = check_seed(*seed, profile);
 

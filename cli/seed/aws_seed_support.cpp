@@ -1,4 +1,5 @@
 #include "seed/aws_seed_support.hpp"
+#include "util/thread_group.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -56,10 +57,10 @@ void for_each_parallel(const SeedTarget& target, std::size_t count,
     if (n == 1) {
         work();
     } else {
-        std::vector<std::thread> threads;
+        ThreadGroup threads;
         threads.reserve(n);
-        for (std::size_t t = 0; t < n; ++t) threads.emplace_back(work);
-        for (auto& t : threads) t.join();
+        for (std::size_t t = 0; t < n; ++t) threads.spawn(work);
+        threads.join();
     }
     if (first_error) std::rethrow_exception(first_error);
 }

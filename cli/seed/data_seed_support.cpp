@@ -17,6 +17,7 @@
 #include "probe/short_detail.hpp"
 #include "probe/sigpipe_guard.hpp"
 #include "util/strings.hpp"
+#include "util/thread_group.hpp"
 
 namespace devenv {
 
@@ -63,13 +64,13 @@ void run_parallel(std::size_t n, const std::function<void(std::size_t)>& fn, std
         return;
     }
     std::atomic<std::size_t> next{0};
-    std::vector<std::thread> threads;
+    ThreadGroup threads;
     std::size_t count = std::min(n, std::max<std::size_t>(1, max_threads));
     for (std::size_t t = 0; t < count; ++t)
-        threads.emplace_back([&] {
+        threads.spawn([&] {
             for (std::size_t i = next++; i < n; i = next++) fn(i);
         });
-    for (auto& t : threads) t.join();
+    threads.join();
 }
 
 std::optional<std::string> read_file_or_report(const SeedJob& job, SeedSink& sink, const std::string& resource,

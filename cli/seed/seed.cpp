@@ -10,6 +10,7 @@
 #include "assets/assets.hpp"
 #include "profile/discover.hpp"
 #include "seed/registry.hpp"
+#include "util/thread_group.hpp"
 
 namespace devenv {
 
@@ -150,10 +151,10 @@ void apply_service_seed(const ServiceSeedJob& job, SeedSink& sink) {
     // then exec, each in declaration order.
     auto phase_of = [](const std::string& kind) { return kind == "exec" ? 2 : kind == "eventbridge" ? 1 : 0; };
     for (int phase = 0; phase < 3; ++phase) {
-        std::vector<std::thread> threads;
+        ThreadGroup threads;
         for (const SeedDecl* d : job.decls)
-            if (phase_of(d->kind) == phase) threads.emplace_back(run, d);
-        for (auto& t : threads) t.join();
+            if (phase_of(d->kind) == phase) threads.spawn([&run, d] { run(d); });
+        threads.join();
     }
 }
 

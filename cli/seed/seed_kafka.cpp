@@ -56,13 +56,13 @@ public:
     explicit KafkaAdmin(const ProbeSpec& probe)
         : timeout_ms_(static_cast<int>(std::clamp<long long>(probe.timeout.count(), kMinRequestTimeoutMs, kMaxRequestTimeoutMs))) {
         char err[512] = {};
-        rd_kafka_conf_t* conf = rd_kafka_conf_new();
         bool ipv6 = probe.host.find(':') != std::string::npos && !probe.host.starts_with('[');
         auto servers = ipv6 ? fmt::format("[{}]:{}", probe.host, probe.port) : fmt::format("{}:{}", probe.host, probe.port);
         where_ = servers;
         // librdkafka retries a refused bootstrap until its timeout; a plain connect says so at once.
         if (auto tcp = probe_tcp(probe); !tcp.ready)
             throw Error(ErrorKind::seed, fmt::format("Kafka at {}: cannot list topics: {}", servers, tcp.detail));
+        rd_kafka_conf_t* conf = rd_kafka_conf_new();  // after every early exit above: no leak
         for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", servers},
                             {"client.id", "devenv-seed"},
                             {"socket.timeout.ms", "10000"}}) {

@@ -48,13 +48,46 @@ StateRecord StateRecord::from_json(const nlohmann::json& j) {
     return s;
 }
 
+namespace {
+
+// The newest state format this devenv reads; a record of a newer one is refused, not misread.
+constexpr int kStateSchemaVersion = 1;
+
+Error damaged_state(const std::string& file, const std::string& why) {
+    return Error(ErrorKind::io, fmt::format("{} is damaged ({}), so devenv cannot tell what this project runs", file, why))
+        .hint("`devenv down -p PROFILE` stops the containers without it; then delete the file: the next `devenv up` "
+              "writes it again and applies the seed again");
+}
+
+}  // namespace
+
 std::optional<StateRecord> read_state(const StateDir& dir) {
-    std::ifstream in(dir.state_file());
-    if (!in) return std::nullopt;
+    const std::string file = dir.state_file();
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec) && !ec) return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        int err = errno;
+        throw Error(ErrorKind::io, fmt::format("cannot read {}: {}", file, std::strerror(err)))
+            .hint("is .devenv/ another user's (`ls -ln .devenv`)? Run devenv as that user, or fix the owner "
+                  "(`chown -R`)");
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    nlohmann::json j;
     try {
-        return StateRecord::from_json(nlohmann::json::parse(in));
+        j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception&) {
-        return std::nullopt;  // a damaged record is as good as none: the next `up` rewrites it
+        throw damaged_state(file, text.empty() ? "empty" : "not valid JSON; truncated?");
+    }
+    if (!j.is_object()) throw damaged_state(file, "not a JSON object");
+    if (auto v = j.find("schema_version"); v != j.end() && v->is_number_integer() && v->get<long long>() > kStateSchemaVersion)
+        throw Error(ErrorKind::io, fmt::format("{} was written by a newer devenv (state format {}; this one reads up to {})",
+                                               file, v->get<long long>(), kStateSchemaVersion))
+            .hint("use that newer devenv here; or `devenv down -p PROFILE` and delete the file to start over with this one");
+    try {
+        return StateRecord::from_json(j);
+    } catch (const nlohmann::json::exception&) {
+        throw damaged_state(file, "a field has an unexpected type");
     }
 }
 
@@ -70,6 +103,8 @@ void remove_state(const StateDir& dir) {
 ProjectLock::ProjectLock(const StateDir& dir, const std::string& command, std::chrono::milliseconds wait) {
     std::error_code ec;
     std::filesystem::create_directories(dir.root, ec);
+    // .devenv/ holds the rendered file and the state, both with credentials: the owner's only.
+    std::filesystem::permissions(dir.root, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
     fd_ = ::open(dir.lock_file().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0)
         throw Error(ErrorKind::io, fmt::format("cannot open {}: {}", dir.lock_file(), std::strerror(errno)));

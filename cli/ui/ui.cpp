@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
 #include <fmt/format.h>
+
+#include "util/strings.hpp"
 
 namespace devenv {
 
@@ -71,11 +74,30 @@ std::string format_error(const Error& e, bool color) {
     out += '\n';
     if (w && w->line > 0 && !w->source_line.empty()) {
         std::string num = std::to_string(w->line);
-        out += fmt::format(" {} | {}\n", num, w->source_line);
-        std::string pad;
-        // Keep tabs so the caret lines up under tab-indented text.
-        for (int i = 0; i + 1 < w->column && static_cast<std::size_t>(i) < w->source_line.size(); ++i)
-            pad += w->source_line[static_cast<std::size_t>(i)] == '\t' ? '\t' : ' ';
+        // What the file holds, made safe for a terminal: bytes that are not UTF-8 and control
+        // characters other than tabs are shown as '?'. The caret counts characters, not bytes.
+        std::string shown, pad;
+        std::string_view line = w->source_line;
+        std::size_t i = 0;
+        auto column = static_cast<std::size_t>(std::max(1, w->column));
+        while (i < line.size()) {
+            std::size_t len = 1;
+            auto c = static_cast<unsigned char>(line[i]);
+            if (c >= 0x80) {
+                len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+                if (i + len > line.size() || invalid_utf8_at(line.substr(i, len))) len = 0;
+            }
+            bool tab = c == '\t';
+            if (len == 0 || (c < 0x20 && !tab) || c == 0x7f) {
+                shown += '?';
+                len = 1;
+            } else {
+                shown += line.substr(i, len);
+            }
+            if (i + 1 < column) pad += tab ? '\t' : ' ';  // keep tabs so the caret lines up
+            i += len;
+        }
+        out += fmt::format(" {} | {}\n", num, shown);
         out += fmt::format(" {} | {}{}\n", std::string(num.size(), ' '), pad, paint(color, "1;32", "^"));
     }
     for (const auto& d : e.details()) out += d + "\n";

@@ -36,6 +36,8 @@ public:
     }
 
     std::vector<DotenvEntry> run() {
+        if (auto bad = invalid_utf8_at(text_))
+            throw error_at(*bad, "this byte is not valid UTF-8 (save the file as UTF-8)");
         std::size_t pos = skip_;
         while (pos < text_.size()) pos = entry(pos);
         return std::move(out_);
@@ -87,6 +89,7 @@ private:
         std::size_t key_at = p;
         while (p < end && key_char(text_[p])) ++p;
         std::string key(text_.substr(key_at, p - key_at));
+        if (key_at == end) throw error_at(key_at, "expected a variable name after 'export'");
         if (key.empty())
             throw error_at(key_at, fmt::format("expected a variable name, found '{}'", text_[key_at]));
         if (!is_alpha(key[0]) && key[0] != '_')

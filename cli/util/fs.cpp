@@ -47,9 +47,19 @@ bool write_file_if_changed(const std::string& path, const std::string& content, 
         }
         off += static_cast<std::size_t>(n);
     }
-    ::close(fd);
+    // On disk before it replaces the old file: a full disk or a crash leaves the old one whole.
+    int synced = ::fsync(fd);
+    int err = errno;
+    if (::close(fd) != 0 && synced == 0) {
+        synced = -1;
+        err = errno;
+    }
+    if (synced != 0) {
+        ::unlink(tmp.c_str());
+        throw Error(ErrorKind::io, fmt::format("cannot write {}: {}", path, std::strerror(err)));
+    }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
+        err = errno;
         ::unlink(tmp.c_str());
         throw Error(ErrorKind::io, fmt::format("cannot write {}: {}", path, std::strerror(err)));
     }

@@ -53,16 +53,25 @@ std::size_t qualified_name_length(std::string_view s) {
     return segments > 0 ? k : 0;
 }
 
-// Index of the '}' closing a "${" whose body starts at `from`. Compose counts every brace,
-// so "${A:-{x}}" has the default "{x}".
-std::optional<std::size_t> closing_brace(std::string_view in, std::size_t from) {
-    int depth = 1;
-    for (std::size_t i = from; i < in.size(); ++i) {
-        if (in[i] == '{') ++depth;
-        else if (in[i] == '}' && --depth == 0) return i;
+// For each '{' of the input, the index of its '}' (npos when unmatched), found in one pass.
+// Compose counts every brace, so "${A:-{x}}" has the default "{x}".
+std::vector<std::size_t> match_braces(std::string_view in) {
+    std::vector<std::size_t> close(in.size(), std::string_view::npos);
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '{') {
+            open.push_back(i);
+        } else if (in[i] == '}' && !open.empty()) {
+            close[open.back()] = i;
+            open.pop_back();
+        }
     }
-    return std::nullopt;
+    return close;
 }
+
+// Nested ${...} inside a default, alternative or message, at most: deeper is refused, so no
+// input can exhaust the stack.
+constexpr int kMaxNesting = 32;
 
 std::string shorten(std::string_view s) {
     constexpr std::size_t max = 40;
@@ -71,7 +80,7 @@ std::string shorten(std::string_view s) {
 
 class Parser {
 public:
-    explicit Parser(Failure& failure) : failure_(failure) {}
+    Parser(std::string_view whole, Failure& failure) : close_(match_braces(whole)), failure_(failure) {}
 
     // `in` is a slice of the whole input starting at offset `base`.
     bool parse(std::string_view in, std::size_t base, std::vector<Piece>& out) {
@@ -100,16 +109,21 @@ public:
                 i += len;
             } else if (next == '{') {
                 flush();
-                auto close = closing_brace(in, i + 2);
-                if (!close) {
+                std::size_t close = close_[base + i + 1];
+                if (close == std::string_view::npos || close >= base + in.size()) {
                     return fail(InterpolationError::syntax, base + i, name_in(in.substr(i + 2)),
                                 fmt::format("unterminated '{}': missing '}}'", shorten(in.substr(i))));
                 }
                 Piece p;
                 p.offset = base + i;
-                if (!braced(in.substr(i + 2, *close - i - 2), base + i + 2, p)) return false;
+                if (++depth_ > kMaxNesting)
+                    return fail(InterpolationError::syntax, base + i, name_in(in.substr(i + 2)),
+                                fmt::format("more than {} levels of nested '${{...}}'", kMaxNesting));
+                bool ok = braced(in.substr(i + 2, close - base - i - 2), base + i + 2, p);
+                --depth_;
+                if (!ok) return false;
                 out.push_back(std::move(p));
-                i = *close;
+                i = close - base;
             } else {
                 text += '$';  // "$1", "$ ", "$é": Compose keeps these as written
             }
@@ -119,7 +133,9 @@ public:
     }
 
 private:
+    std::vector<std::size_t> close_;  // by offset in the whole input
     Failure& failure_;
+    int depth_ = 0;
 
     static std::string name_in(std::string_view body) {
         std::size_t q = qualified_name_length(body);
@@ -168,6 +184,12 @@ public:
                 continue;
             }
             auto value = lookup_(p.name);
+            if (value && invalid_utf8_at(*value)) {
+                failure_ = Failure{InterpolationError::syntax,
+                                   fmt::format("variable {} holds bytes that are not valid UTF-8", p.name), p.name,
+                                   p.offset};
+                return false;
+            }
             bool set = value.has_value();
             bool filled = set && !value->empty();
             bool colon = p.op.size() == 2;
@@ -213,7 +235,7 @@ InterpolationResult failed(Failure f) {
 InterpolationResult try_interpolate(std::string_view input, const VarLookup& lookup) {
     Failure failure;
     std::vector<Piece> pieces;
-    if (!Parser(failure).parse(input, 0, pieces)) return failed(std::move(failure));
+    if (!Parser(input, failure).parse(input, 0, pieces)) return failed(std::move(failure));
     InterpolationResult r;
     if (!Evaluator(lookup, failure).run(pieces, r.value)) return failed(std::move(failure));
     return r;

@@ -10,6 +10,9 @@ void install_interrupt_handler();
 
 const std::atomic<bool>& interrupted_flag();
 
+// 128 + the first signal received, as shells report it: 130 for SIGINT, 143 for SIGTERM.
+int interrupted_exit_code();
+
 // Back to the default action (for commands that have nothing to clean up, like `logs -f`).
 void restore_default_interrupt();
 

@@ -179,7 +179,12 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     sigemptyset(&empty);
     posix_spawnattr_setsigdefault(&attr, &defaults);
     posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setflags(&attr, static_cast<short>(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    if (opts.own_process_group) {
+        flags = static_cast<short>(flags | POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attr, 0);
+    }
+    posix_spawnattr_setflags(&attr, flags);
 
     std::vector<std::string> env = build_env(opts.env);
     std::vector<std::string> args = argv;

@@ -16,6 +16,9 @@ struct ProcessOptions {
     bool capture_stdout = true;               // false: the child inherits our stdout
     bool capture_stderr = true;               // false: inherits our stderr
     std::optional<std::chrono::milliseconds> timeout;  // then SIGTERM, and SIGKILL 3 s later
+    // The child in a process group of its own: the terminal's Ctrl-C does not reach it, so work
+    // that must not stop halfway (`compose down`) finishes even when the user interrupts devenv.
+    bool own_process_group = false;
 };
 
 struct ProcessResult {

@@ -52,4 +52,32 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+std::optional<std::size_t> invalid_utf8_at(std::string_view s) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    std::size_t i = 0;
+    while (i < s.size()) {
+        unsigned char c = byte(i);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t n;
+        unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+        if (c >= 0xC2 && c <= 0xDF) n = 1;
+        else if (c == 0xE0) n = 2, lo = 0xA0;
+        else if (c == 0xED) n = 2, hi = 0x9F;  // no UTF-16 surrogates
+        else if (c >= 0xE1 && c <= 0xEF) n = 2;
+        else if (c == 0xF0) n = 3, lo = 0x90;
+        else if (c == 0xF4) n = 3, hi = 0x8F;  // nothing past U+10FFFF
+        else if (c >= 0xF1 && c <= 0xF3) n = 3;
+        else return i;
+        if (i + n >= s.size()) return i;  // cut short
+        if (byte(i + 1) < lo || byte(i + 1) > hi) return i;
+        for (std::size_t k = 2; k <= n; ++k)
+            if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+        i += n + 1;
+    }
+    return std::nullopt;
+}
+
 }  // namespace devenv

@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers shared by the parsers. ASCII only on purpose: the inputs are names,
 // keys and units, where locale-dependent classification would only add surprises.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,5 +24,9 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
 std::string lowercase(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
+
+// The offset of the first byte that does not belong to well-formed UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF included), or nullopt when all of `s` is UTF-8.
+std::optional<std::size_t> invalid_utf8_at(std::string_view s);
 
 }  // namespace devenv

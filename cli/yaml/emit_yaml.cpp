@@ -7,7 +7,12 @@ namespace {
 
 // A string must be quoted when a YAML reader would not read it back as the same string.
 bool needs_quotes(const std::string& s) {
-    if (s.empty()) return true;
+    if (s.empty() || s == "<<") return true;  // "<<" plain is a merge key
+    // Control characters (a trailing "\r" among them) and blanks at either end survive only in
+    // a double-quoted scalar, where they are escaped.
+    if (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t') return true;
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
     Value reread = Value::from_plain_scalar(s);
     if (!reread.is_string()) return true;  // "17", "true", "null", "1.5"
     // yes/no/on/off are booleans to YAML 1.1 readers (and some Compose users' tools).

@@ -183,6 +183,12 @@ const Value::Entry* Value::find_entry(std::string_view key) const {
     return nullptr;
 }
 
+void Value::push_back(Value v) { seq_.push_back(std::move(v)); }
+
+void Value::append_entry(std::string key, Value v, Mark key_mark) {
+    map_.push_back(Entry{std::move(key), std::move(key_mark), std::move(v)});
+}
+
 Value& Value::set(std::string key, Value v, Mark key_mark) {
     if (type_ != Type::mapping) {
         *this = mapping(mark_);

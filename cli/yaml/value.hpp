@@ -82,7 +82,9 @@ public:
     // Inserts or replaces, keeping the position of an existing key.
     Value& set(std::string key, Value v, Mark key_mark = {});
     bool erase(std::string_view key);
-    void push_back(Value v) { seq_.push_back(std::move(v)); }
+    void push_back(Value v);  // out of line: Value is incomplete here (clang rejects it inline)
+    // Appends without looking for the key: for builders that checked duplicates themselves.
+    void append_entry(std::string key, Value v, Mark key_mark = {});
     std::size_t size() const;
 
     // A short name of the type for messages: "a string", "a mapping", ...

@@ -200,8 +200,37 @@ def test_env_formats_are_usable(running):
     assert names(dotenv.out) == names(shell.out)
     gh_file = d / "github_env"
     gh = run(["env", "--format", "github"], cwd=d, env={**env, "GITHUB_ENV": str(gh_file)})
-    assert gh.code == 0 and gh.out == "", gh
-    assert names(gh_file.read_text()) == names(shell.out)
+    assert gh.code == 0, gh
+    # Secret values are masked in the job's log (a workflow command on stdout), nothing else.
+    masks = gh.out.splitlines()
+    assert masks and all(m.startswith("::add-mask::") for m in masks), gh
+    assert "::add-mask::acme-dev" in masks and any("postgresql://" in m for m in masks), gh
+    assert not any("test" == m.removeprefix("::add-mask::") for m in masks), "a non-secret was masked"
+    # Every entry is NAME<<DELIM ... DELIM with a random delimiter, read as GitHub reads the file.
+    def github_entries(text):
+        out, lines = {}, text.split("\n")
+        i = 0
+        while i < len(lines) and lines[i]:
+            name, delim = lines[i].split("<<", 1)
+            assert re.fullmatch(r"ghadelimiter_[0-9a-f]{32}", delim), lines[i]
+            end = lines.index(delim, i + 1)
+            out[name] = "\n".join(lines[i + 1:end])
+            i = end + 1
+        return out, [l.split("<<", 1)[1] for l in lines if "<<" in l]
+    entries, delims = github_entries(gh_file.read_text())
+    assert list(entries) == names(shell.out)
+    assert len(set(delims)) == len(delims), "delimiters repeat"
+    # A value that tries to close its entry and add another variable stays one value.
+    inj_dir = d / "inject"
+    inj_dir.mkdir()
+    (inj_dir / "devenv.yaml").write_text(
+        'services:\n  web:\n    image: nginx\n    ports: ["8080:80"]\n'
+        '    exports:\n      EVIL: "x\\nEOF\\nghadelimiter_x\\nINJECTED=1"\n')
+    inj_file = inj_dir / "github_env"
+    inj = run(["env", "--format", "github", "-p", "./devenv.yaml"], cwd=inj_dir, env={"GITHUB_ENV": str(inj_file)})
+    assert inj.code == 0, inj
+    got, _ = github_entries(inj_file.read_text())
+    assert list(got) == ["EVIL"] and "INJECTED=1" in got["EVIL"], inj_file.read_text()
     only = run(["env", "postgres"], cwd=d, env=env)
     assert "DATABASE_URL" in only.out and "AWS_ENDPOINT_URL" not in only.out
     bad = run(["env", "postgress"], cwd=d, env=env)
