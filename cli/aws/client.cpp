@@ -1,6 +1,7 @@
 #include "aws/client.hpp"
 
 #include <array>
+#include <random>
 #include <thread>
 
 #include <fmt/format.h>
@@ -192,7 +193,12 @@ AwsResult AwsClient::send(std::string_view service, std::string_view method, std
         AwsResult r = to_result(http_->send(req));
         r.attempts = attempt;
         if (r.ok() || attempt >= config_.max_attempts || !retryable(r)) return r;
-        std::this_thread::sleep_for(backoff);
+        // Full jitter (between half the backoff and all of it): parallel workers that were
+        // throttled together do not come back together.
+        thread_local std::minstd_rand rng{std::random_device{}()};
+        auto half = backoff.count() / 2;
+        std::this_thread::sleep_for(std::chrono::milliseconds(
+            half + static_cast<long long>(rng() % static_cast<unsigned long>(std::max<long long>(1, backoff.count() - half + 1)))));
         backoff *= 2;
     }
 }
