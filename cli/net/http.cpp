@@ -129,6 +129,9 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     // a reset clears the previous request's options but not that cache.
     curl_easy_reset(curl);
     curl_easy_setopt(curl, CURLOPT_URL, req.url.c_str());
+    // The path goes out exactly as the caller built it: libcurl would otherwise drop "./" and
+    // "../" segments, which S3 keys may hold and SigV4 signs as they are.
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
     if (!unix_socket.empty()) {
         curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, unix_socket.c_str());
         // An http_proxy meant for the outside world must not capture the engine's socket.

@@ -240,6 +240,17 @@ TEST_CASE("S3: a body streamed from a file is sent whole and signed with the giv
     CHECK(gone.message.find("/nonexistent/devenv") != std::string::npos);
 }
 
+TEST_CASE("S3: keys with dot segments go out as signed (libcurl does not squash them)") {
+    FakeHttpServer server({reply(200, "")});
+    AwsClient client(config_for(server));
+    AwsResult r = client.s3("PUT", "my-bucket", "./a/../b//c.txt", {}, "x");
+    CHECK(r.ok());
+    auto seen = server.seen();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].target == "/my-bucket/./a/../b//c.txt");
+    CHECK(seen[0].header("Authorization") == resign(seen[0], "s3", true));
+}
+
 TEST_CASE("a borrowed HttpClient is used and kept") {
     FakeHttpServer server({reply(200, "{}")});
     HttpClient http;
