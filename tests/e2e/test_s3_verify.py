@@ -249,12 +249,14 @@ def test_a_wrong_secret_in_the_profile_ends_in_exit_5_naming_the_signature_error
     # Quickly, and without a retry storm: a handful of requests, not one per object and attempt.
     assert took < 60, took
     log = docker("exec", f"{e.name}-minio-1", "cat", "/tmp/access.log")
-    if log.returncode == 0:
-        requests = [line for line in log.stdout.splitlines() if " SigV4 " in line]  # not the health probes
-        print(f"requests the server saw: {len(requests)}")
-        assert len(requests) <= 12, log.stdout
+    assert log.returncode == 0, log.stderr
+    requests = [line for line in log.stdout.splitlines() if " SigV4 " in line]  # not the health probes
+    print(f"requests the server saw: {len(requests)}")
+    assert 0 < len(requests) <= 12 and all(" 403 SignatureDoesNotMatch " in line for line in requests), log.stdout
     # The rest of the profile was seeded; a rerun after fixing the secret finishes the job.
-    print(out)
+    # A reset refuses the same way (and seeds nothing on top of what it could not delete).
+    rr = e.devenv("reset", "minio", "--project-name", e.name, "--port-offset", str(e.offset), *e.base_args)
+    assert rr.code == 5 and "SignatureDoesNotMatch" in rr.out + rr.err, rr
     r2 = e.devenv("seed", "--project-name", e.name, "--port-offset", str(e.offset),
                   "--set", "services.minio.with.root_password=the-servers-own-secret")
     assert r2.code == 0, r2
