@@ -107,15 +107,14 @@ class Aws:
         self.env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(config),
                     "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"), "AWS_PAGER": "",
                     "AWS_ACCESS_KEY_ID": v["AWS_ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY": v["AWS_SECRET_ACCESS_KEY"],
-                    "AWS_DEFAULT_REGION": v["S3_REGION"], "NO_PROXY": "*"}
-        self.endpoint = v["AWS_ENDPOINT_URL_S3"]
-        assert self.endpoint == v["S3_ENDPOINT"], v
+                    "AWS_DEFAULT_REGION": v["S3_REGION"], "NO_PROXY": "*",
+                    # No --endpoint-url: the CLI (botocore >= 1.31) finds the server by this export.
+                    "AWS_ENDPOINT_URL_S3": v["AWS_ENDPOINT_URL_S3"]}
+        assert v["AWS_ENDPOINT_URL_S3"] == v["S3_ENDPOINT"] == f"http://localhost:{e.ports['minio']}", v
 
     def run(self, *args, check=True, env=None, binary=False):
-        # AWS_ENDPOINT_URL_S3 is read by awscli v2 and botocore >= 1.31; pass it explicitly as well
-        # so an older CLI on the machine cannot silently talk to AWS.
-        p = subprocess.run(["aws", "--endpoint-url", self.endpoint, *args], capture_output=True,
-                           env={**self.env, **(env or {})}, timeout=120, text=not binary)
+        p = subprocess.run(["aws", *args], capture_output=True, env={**self.env, **(env or {})}, timeout=120,
+                           text=not binary)
         if check:
             assert p.returncode == 0, p.stderr
         return p
