@@ -13,6 +13,8 @@ pkgs=(
   docker.io mmdebstrap
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
+  # the S3 test fetches presigned URLs with an HTTP client that is not awscli
+  curl
   # shells the completion scripts are tested in
   zsh fish
   # the packaging test renders the installed man page

@@ -154,31 +154,48 @@ AwsResult AwsClient::call_rest(std::string_view service, std::string_view method
     return send(service, method, path, query, std::move(headers), std::move(body), service == "s3");
 }
 
-AwsResult AwsClient::s3(std::string_view method, std::string_view bucket, std::string_view key,
-                        std::string_view query, std::string body, Headers headers) {
+namespace {
+// Path-style: each byte of the key but '/' percent-encoded once, exactly as S3 signs it.
+std::string s3_path(std::string_view bucket, std::string_view key) {
     std::string path = "/";
     if (!bucket.empty()) {
         path += sigv4::uri_encode(bucket);
         if (!key.empty()) path += "/" + sigv4::uri_encode(key, false);
     }
-    return send("s3", method, path, query, std::move(headers), std::move(body), true);
+    return path;
+}
+}  // namespace
+
+AwsResult AwsClient::s3(std::string_view method, std::string_view bucket, std::string_view key,
+                        std::string_view query, std::string body, Headers headers) {
+    return send("s3", method, s3_path(bucket, key), query, std::move(headers), std::move(body), true);
+}
+
+AwsResult AwsClient::s3_put_file(std::string_view bucket, std::string_view key, const FileBody& file, Headers headers) {
+    return send("s3", "PUT", s3_path(bucket, key), {}, std::move(headers), {}, true, &file);
 }
 
 AwsResult AwsClient::send(std::string_view service, std::string_view method, std::string_view path,
-                          std::string_view query, Headers headers, std::string body, bool is_s3) {
+                          std::string_view query, Headers headers, std::string body, bool is_s3,
+                          const FileBody* file) {
     headers.emplace_back("Host", host_);
     sigv4::Options opt;
     opt.region = config_.region;
     opt.service = std::string(service);
     opt.normalize_path = opt.encode_path = !is_s3;
     opt.add_content_sha256 = is_s3;
-    const std::string payload_hash = sigv4::sha256_hex(body);
+    const std::string payload_hash = file ? file->sha256_hex : sigv4::sha256_hex(body);
 
     HttpRequest req;
     req.method = std::string(method);
     req.url = base_url_ + std::string(path) + (query.empty() ? "" : "?" + std::string(query));
     req.body = std::move(body);
     req.timeout = config_.timeout;
+    if (file) {
+        req.body_file = file->path;
+        // A large upload may take longer than an API call: one more second per MiB.
+        req.timeout += std::chrono::milliseconds(file->size / 1024);
+    }
     req.connect_timeout = config_.connect_timeout;
 
     auto backoff = config_.first_backoff;

@@ -4,6 +4,7 @@
 // dropped connections). Failures come back as data in AwsResult; callers decide what is fatal.
 // One client per thread: it owns (or borrows) one kept-alive HttpClient.
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,6 +56,14 @@ const AwsService* find_aws_service(std::string_view name);
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+// A request body sent from a file as it is read (S3 uploads of seed folders): the caller hashed
+// it already, so nothing holds the whole file in memory.
+struct FileBody {
+    std::string path;
+    std::string sha256_hex;  // of the file's bytes: the signed payload hash
+    std::uint64_t size = 0;
+};
+
 class AwsClient {
 public:
     explicit AwsClient(AwsConfig config = {});
@@ -80,10 +89,14 @@ public:
     AwsResult s3(std::string_view method, std::string_view bucket, std::string_view key = {},
                  std::string_view query = {}, std::string body = {}, Headers headers = {});
 
+    // S3 PutObject with the body streamed from a file. The attempt's timeout grows with the size.
+    AwsResult s3_put_file(std::string_view bucket, std::string_view key, const FileBody& file, Headers headers = {});
+
 private:
     void parse_endpoint();
     AwsResult send(std::string_view service, std::string_view method, std::string_view path,
-                   std::string_view query, Headers headers, std::string body, bool is_s3);
+                   std::string_view query, Headers headers, std::string body, bool is_s3,
+                   const FileBody* file = nullptr);
 
     AwsConfig config_;
     std::string base_url_;  // scheme://authority

@@ -4,9 +4,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace devenv {
 
@@ -65,6 +71,17 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     return len;
 }
 
+size_t on_read(char* buffer, size_t size, size_t n, void* user) {
+    auto* file = static_cast<std::FILE*>(user);
+    size_t got = std::fread(buffer, 1, size * n, file);
+    if (got == 0 && std::ferror(file)) return CURL_READFUNC_ABORT;
+    return got;
+}
+
+struct FileClose {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
 struct SlistFree {
     void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
@@ -112,6 +129,9 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     // a reset clears the previous request's options but not that cache.
     curl_easy_reset(curl);
     curl_easy_setopt(curl, CURLOPT_URL, req.url.c_str());
+    // The path goes out exactly as the caller built it: libcurl would otherwise drop "./" and
+    // "../" segments, which S3 keys may hold and SigV4 signs as they are.
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
     if (!unix_socket.empty()) {
         curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, unix_socket.c_str());
         // An http_proxy meant for the outside world must not capture the engine's socket.
@@ -133,7 +153,22 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     } else {
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
-    if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
+    std::unique_ptr<std::FILE, FileClose> upload;
+    if (!req.body_file.empty()) {
+        upload.reset(std::fopen(req.body_file.c_str(), "rb"));
+        std::error_code ec;
+        auto size = std::filesystem::file_size(req.body_file, ec);
+        if (!upload || ec) {
+            resp.error = fmt::format("cannot read {}: {}", req.body_file,
+                                     ec ? ec.message() : std::string(std::strerror(errno)));
+            return resp;
+        }
+        // UPLOAD turns the method into PUT; CUSTOMREQUEST above keeps the one asked for.
+        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(curl, CURLOPT_READDATA, upload.get());
+        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+    } else if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.body.data());
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     }
@@ -142,7 +177,8 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     // libcurl would otherwise send "Expect: 100-continue" for larger bodies and wait up to 1 s.
     if (!has_header(req.headers, "Expect")) raw = curl_slist_append(raw, "Expect:");
     // Nor may it add a form Content-Type nobody asked for: SigV4-checking servers see it.
-    if (!req.body.empty() && !has_header(req.headers, "Content-Type")) raw = curl_slist_append(raw, "Content-Type:");
+    if ((!req.body.empty() || !req.body_file.empty()) && !has_header(req.headers, "Content-Type"))
+        raw = curl_slist_append(raw, "Content-Type:");
     std::unique_ptr<curl_slist, SlistFree> list(raw);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
     char errbuf[CURL_ERROR_SIZE] = {0};

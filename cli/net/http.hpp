@@ -18,6 +18,9 @@ struct HttpRequest {
     std::string url;  // "http://localhost:4566/"; for a unix socket, "http://localhost/v1.41/..."
     Headers headers;
     std::string body;
+    // When set, the body is this file, read as it is sent (never held in memory); `body` is
+    // then ignored. Content-Length is the file's size at send time.
+    std::string body_file;
     std::chrono::milliseconds timeout{5000};          // whole request
     std::chrono::milliseconds connect_timeout{2000};
 };

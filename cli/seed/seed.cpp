@@ -89,15 +89,14 @@ std::string read_seed_file(const SeedDecl& decl, const std::string& path, const 
     throw file_error(at, fmt::format("cannot read seed file {}: {}", full, std::strerror(errno)));
 }
 
-std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl& decl, const std::string& path,
-                                                                  const Value& at) {
-    std::vector<std::pair<std::string, std::string>> out;
+std::vector<SeedFolderEntry> list_seed_folder(const SeedDecl& decl, const std::string& path, const Value& at) {
+    std::vector<SeedFolderEntry> out;
     std::string base = base_dir_of(decl, at);
     if (base.empty()) {
         std::string prefix = normalized("profiles", path) + "/";
         for (const auto& a : embedded_assets())
             if (std::string_view(a.path).substr(0, prefix.size()) == prefix)
-                out.emplace_back(std::string(a.path).substr(prefix.size()), std::string(a.content));
+                out.push_back({std::string(a.path).substr(prefix.size()), {}, std::string_view(a.content)});
         if (out.empty()) throw file_error(at, fmt::format("built-in seed folder {} is empty or missing", prefix));
     } else {
         namespace fs = std::filesystem;
@@ -107,13 +106,26 @@ std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl
         for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
              it.increment(ec)) {
             if (!it->is_regular_file()) continue;
-            auto text = read_file(it->path().string());
-            if (!text) throw file_error(at, fmt::format("cannot read seed file {}: {}", it->path().string(), std::strerror(errno)));
-            out.emplace_back(fs::relative(it->path(), root).generic_string(), std::move(*text));
+            out.push_back({fs::relative(it->path(), root).generic_string(), it->path().string(), {}});
         }
         if (ec) throw file_error(at, fmt::format("cannot list seed folder {}: {}", root.string(), ec.message()));
     }
-    std::sort(out.begin(), out.end());
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl& decl, const std::string& path,
+                                                                  const Value& at) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& e : list_seed_folder(decl, path, at)) {
+        if (e.path.empty()) {
+            out.emplace_back(std::move(e.key), std::string(e.embedded));
+            continue;
+        }
+        auto text = read_file(e.path);
+        if (!text) throw file_error(at, fmt::format("cannot read seed file {}: {}", e.path, std::strerror(errno)));
+        out.emplace_back(std::move(e.key), std::move(*text));
+    }
     return out;
 }
 

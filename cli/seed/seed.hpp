@@ -84,6 +84,15 @@ std::string read_seed_file(const SeedDecl& decl, const std::string& path, const 
 std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl& decl, const std::string& path,
                                                                   const Value& at);
 
+// The same folder, listed without reading the files (an S3 seed may hold large ones): each entry
+// has the embedded bytes of a built-in profile's file, or the path of a file on disk.
+struct SeedFolderEntry {
+    std::string key;              // path relative to the folder, with '/'
+    std::string path;             // the file on disk; empty for an embedded file
+    std::string_view embedded;    // the bytes of an embedded file (they live as long as the binary)
+};
+std::vector<SeedFolderEntry> list_seed_folder(const SeedDecl& decl, const std::string& path, const Value& at);
+
 using SeedFn = void (*)(const SeedJob& job, SeedSink& sink);
 // nullptr when no seeder is registered for the kind.
 SeedFn find_seeder(std::string_view kind);

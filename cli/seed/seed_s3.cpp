@@ -1,13 +1,22 @@
 // The `s3` seed kind (LocalStack, moto, MinIO; path-style): buckets, versioning, and objects
 // inline or from a folder. An object whose ETag equals the MD5 of the declared bytes is left
 // alone. Buckets are prepared concurrently, then every object to write across all of them.
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <vector>
+
+#include <openssl/evp.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "aws/xml.hpp"
+#include "util/error.hpp"
 #include "seed/aws_seed_support.hpp"
 #include "seed/seeders_aws.hpp"
 
@@ -35,11 +44,73 @@ std::string strip_quotes(std::string etag) {
     return etag;
 }
 
+// One declared object: inline bytes (or a built-in profile's embedded file), or a file on disk
+// that is hashed and uploaded as it is read, never loaded whole.
+struct Object {
+    std::string bytes;
+    std::string file;
+};
+
+struct Digests {
+    std::string md5_hex, md5_base64, sha256_hex;
+    std::uint64_t size = 0;
+};
+
+std::string base64(const unsigned char* data, unsigned int len) {
+    std::string out(4 * ((len + 2) / 3), '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+// MD5 (the ETag S3 gives a single PUT, and Content-MD5) and SHA-256 (the signed payload hash) in
+// one pass over the file, 256 KiB at a time.
+Digests file_digests(const std::string& path) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!f) throw Error(ErrorKind::seed, fmt::format("cannot read seed file {}: {}", path, std::strerror(errno)));
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> md5(EVP_MD_CTX_new(), EVP_MD_CTX_free),
+        sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!md5 || !sha || EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr) != 1 ||
+        EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) != 1)
+        throw Error(ErrorKind::internal, "MD5/SHA-256 failed (OpenSSL)");
+    Digests d;
+    std::vector<char> buf(256 * 1024);
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), f.get())) {
+        EVP_DigestUpdate(md5.get(), buf.data(), n);
+        EVP_DigestUpdate(sha.get(), buf.data(), n);
+        d.size += n;
+    }
+    if (std::ferror(f.get()))
+        throw Error(ErrorKind::seed, fmt::format("cannot read seed file {}: {}", path, std::strerror(errno)));
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(md5.get(), out, &len);
+    d.md5_hex = sigv4::hex(std::string_view(reinterpret_cast<const char*>(out), len));
+    d.md5_base64 = base64(out, len);
+    EVP_DigestFinal_ex(sha.get(), out, &len);
+    d.sha256_hex = sigv4::hex(std::string_view(reinterpret_cast<const char*>(out), len));
+    return d;
+}
+
+// A server that refuses devenv's signature or key refuses every call: one error that says so,
+// instead of a failure per bucket and object.
+void throw_if_credentials_refused(const AwsResult& r, const AwsClient& c, const Value& at) {
+    if (r.code != "SignatureDoesNotMatch" && r.code != "InvalidAccessKeyId" && r.code != "InvalidClientTokenId")
+        return;
+    // The seed orchestrator shows a thrown error's message only: the advice goes into it.
+    std::string advice = r.code == "SignatureDoesNotMatch"
+                             ? "the secret key devenv signs with (the service's root_password or credentials) is not "
+                               "the one the server runs with"
+                             : "the server does not know this access key (the service's root_user or credentials)";
+    throw Error(ErrorKind::seed, fmt::format("{} refused devenv's credentials (access key {}): {}; {}", c.config().endpoint,
+                                             c.config().credentials.access_key_id, failure_detail(r, &at), advice));
+}
+
 struct Bucket {
     const Value* decl = nullptr;
     std::string name;
     bool ready = false;                         // exists (or was created) and is usable
-    std::map<std::string, std::string> objects; // key -> bytes, as declared
+    std::map<std::string, Object> objects;      // key -> what to write, as declared
     std::map<std::string, std::string> etags;   // key -> ETag, as listed
     std::string objects_error;                  // the folder could not be read
     std::size_t created = 0, updated = 0;
@@ -87,9 +158,16 @@ void prepare_bucket(const SeedJob& job, SeedSink& sink, AwsClient& c, Bucket& b)
         }
         outcome = Outcome::created;
     } else if (!head.ok()) {
-        // HEAD answers carry no body: say what the status means.
-        head.code = head.status == 403 ? "AccessDenied" : head.code;
-        report(sink, job, resource, Outcome::failed, failure_detail(head, &d));
+        // HEAD answers carry no body; the same request as a GET names the error
+        // (SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied, ...).
+        AwsResult why = c.s3("GET", b.name, {}, "location");
+        require_reachable(why, c);
+        if (why.ok() || why.code.empty()) {
+            why = head;
+            why.code = head.status == 403 ? "AccessDenied" : head.code;
+        }
+        throw_if_credentials_refused(why, c, d);
+        report(sink, job, resource, Outcome::failed, failure_detail(why, &d));
         return;
     }
     if (const Value* v = d.find("versioning")) {
@@ -137,12 +215,13 @@ void seed_s3(const SeedJob& job, SeedSink& sink) {
         b.name = text(b.decl->find("name"));
         try {
             if (const Value* from = b.decl->find("objects_from"))
-                for (auto& [key, bytes] : read_seed_folder(*job.decl, from->text(), *from)) b.objects[key] = std::move(bytes);
+                for (auto& e : list_seed_folder(*job.decl, from->text(), *from))
+                    b.objects[e.key] = e.path.empty() ? Object{std::string(e.embedded), {}} : Object{{}, std::move(e.path)};
         } catch (const Error& e) {
             b.objects_error = e.message();
         }
         if (const Value* objs = b.decl->find("objects"))
-            for (const auto& e : objs->entries()) b.objects[e.key] = e.value.text();
+            for (const auto& e : objs->entries()) b.objects[e.key] = Object{e.value.text(), {}};
     }
     for_each_parallel(job.target, buckets.size(),
                       [&](AwsClient& c, std::size_t i) { prepare_bucket(job, sink, c, buckets[i]); });
@@ -150,26 +229,46 @@ void seed_s3(const SeedJob& job, SeedSink& sink) {
     struct Put {
         Bucket* bucket;
         const std::string* key;
-        const std::string* bytes;
-        bool replaces;
+        const Object* object;
     };
     std::vector<Put> puts;
     for (auto& b : buckets) {
         if (!b.ready || !b.objects_error.empty()) continue;
-        for (const auto& [key, bytes] : b.objects) {
-            auto it = b.etags.find(key);
-            if (it != b.etags.end() && it->second == md5_hex(bytes)) continue;
-            puts.push_back({&b, &key, &bytes, it != b.etags.end()});
-        }
+        for (const auto& [key, object] : b.objects) puts.push_back({&b, &key, &object});
     }
     std::mutex mu;
     for_each_parallel(job.target, puts.size(), [&](AwsClient& c, std::size_t i) {
         const Put& p = puts[i];
-        AwsResult r = c.s3("PUT", p.bucket->name, *p.key, {}, *p.bytes, {{"Content-Type", content_type(*p.key)}});
-        require_reachable(r, c);
+        auto listed = p.bucket->etags.find(*p.key);
+        bool exists = listed != p.bucket->etags.end();
+        std::string why;
+        AwsResult r;
+        Headers headers{{"Content-Type", content_type(*p.key)}};
+        if (p.object->file.empty()) {
+            const std::string& bytes = p.object->bytes;
+            if (exists && listed->second == md5_hex(bytes)) return;
+            headers.emplace_back("Content-MD5", md5_base64(bytes));
+            r = c.s3("PUT", p.bucket->name, *p.key, {}, bytes, std::move(headers));
+            require_reachable(r, c);
+        } else {
+            Digests d;
+            try {
+                d = file_digests(p.object->file);
+            } catch (const Error& e) {
+                why = e.message();  // this object fails; the others go on
+            }
+            if (why.empty()) {
+                if (exists && listed->second == d.md5_hex) return;
+                headers.emplace_back("Content-MD5", d.md5_base64);
+                r = c.s3_put_file(p.bucket->name, *p.key, FileBody{p.object->file, d.sha256_hex, d.size},
+                                  std::move(headers));
+                require_reachable(r, c);
+            }
+        }
         std::lock_guard<std::mutex> lock(mu);
-        if (!r.ok()) p.bucket->failures.push_back(fmt::format("{}: {}", *p.key, r.describe()));
-        else ++(p.replaces ? p.bucket->updated : p.bucket->created);
+        if (!why.empty()) p.bucket->failures.push_back(fmt::format("{}: {}", *p.key, why));
+        else if (!r.ok()) p.bucket->failures.push_back(fmt::format("{}: {}", *p.key, r.describe()));
+        else ++(exists ? p.bucket->updated : p.bucket->created);
     });
 
     for (auto& b : buckets) {

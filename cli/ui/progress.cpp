@@ -1,5 +1,7 @@
 #include "ui/progress.hpp"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <ctime>
 
@@ -159,11 +161,14 @@ std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p,
     for (const auto& s : r.wait.services) {
         const Service* svc = p.find_service(s.name);
         std::string endpoints;
+        std::vector<std::string_view> shown;  // one endpoint under several names (S3_ENDPOINT, AWS_ENDPOINT_URL_S3) once
         if (svc)
             for (const auto& e : svc->exports) {
                 if (e.name.find("URL") == std::string::npos && e.name.find("ENDPOINT") == std::string::npos &&
                     e.name.find("SERVERS") == std::string::npos)
                     continue;
+                if (std::find(shown.begin(), shown.end(), e.value) != shown.end()) continue;
+                shown.push_back(e.value);
                 endpoints += (endpoints.empty() ? "" : "  ") + (show_secrets ? e.value : mask_secrets(e.value, p));
             }
         std::string when = r.already_up ? "ready" : fmt::format("ready in {:.1f} s", static_cast<double>(s.ready_after.count()) / 1e6);

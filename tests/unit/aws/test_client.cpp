@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
 #include <sstream>
 
 #include "aws/client.hpp"
@@ -201,6 +203,52 @@ TEST_CASE("S3: path-style, encoded key, signed payload hash") {
     CHECK(auth.find("/eu-west-1/s3/aws4_request") != std::string::npos);
     CHECK(auth.find("x-amz-content-sha256") != std::string::npos);
     CHECK(auth == resign(seen[0], "s3", true, "eu-west-1"));
+}
+
+TEST_CASE("S3: a body streamed from a file is sent whole and signed with the given hash") {
+    FakeHttpServer server({reply(200, ""), reply(500, ""), reply(200, "")});
+    AwsConfig cfg = config_for(server);
+    AwsClient client(cfg);
+    std::string bytes;
+    for (int i = 0; i < 300000; ++i) bytes.push_back(static_cast<char>('a' + i % 26));
+    char path[] = "/tmp/devenv-test-s3-body-XXXXXX";
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    close(fd);
+    FileBody body{path, sigv4::sha256_hex(bytes), bytes.size()};
+    AwsResult r = client.s3_put_file("my-bucket", "big/100% done.bin", body, {{"Content-Type", "application/octet-stream"}});
+    CHECK(r.ok());
+    // A retried upload reads the file again from its start.
+    AwsResult r2 = client.s3_put_file("my-bucket", "again.bin", body);
+    CHECK(r2.ok());
+    CHECK(r2.attempts == 2);
+    std::remove(path);
+    auto seen = server.seen();
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0].method == "PUT");
+    CHECK(seen[0].target == "/my-bucket/big/100%25%20done.bin");
+    CHECK(seen[0].body == bytes);
+    CHECK(seen[0].header("Content-Length") == std::to_string(bytes.size()));
+    CHECK(seen[0].header("Transfer-Encoding").empty());
+    CHECK(seen[0].header("x-amz-content-sha256") == sigv4::sha256_hex(bytes));
+    CHECK(seen[0].header("Authorization") == resign(seen[0], "s3", true));
+    CHECK(seen[2].body == bytes);
+    // A file that cannot be read is a transport failure of this call, not a crash.
+    AwsResult gone = client.s3_put_file("my-bucket", "gone.bin", FileBody{"/nonexistent/devenv", "x", 1});
+    CHECK(gone.status == 0);
+    CHECK(gone.message.find("/nonexistent/devenv") != std::string::npos);
+}
+
+TEST_CASE("S3: keys with dot segments go out as signed (libcurl does not squash them)") {
+    FakeHttpServer server({reply(200, "")});
+    AwsClient client(config_for(server));
+    AwsResult r = client.s3("PUT", "my-bucket", "./a/../b//c.txt", {}, "x");
+    CHECK(r.ok());
+    auto seen = server.seen();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].target == "/my-bucket/./a/../b//c.txt");
+    CHECK(seen[0].header("Authorization") == resign(seen[0], "s3", true));
 }
 
 TEST_CASE("a borrowed HttpClient is used and kept") {
