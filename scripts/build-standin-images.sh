@@ -77,12 +77,12 @@ build_recipe() (
   suite=trixie packages=() hooks=() dpkg_opts=("${default_dpkg_opts[@]}")
   prepare() { :; }
   images() { die "recipe $name defines no images()"; }
-  # shellcheck source=/dev/null
-  . "$RECIPE/recipe.sh"
   hash="$(recipe_hash "$RECIPE")"
   rootfs="$cache/$name-$hash.tar"
   ARTIFACTS="$cache/$name-$hash.artifacts"
-  export RECIPE ARTIFACTS
+  export RECIPE ARTIFACTS   # both set before the recipe is read: its hooks may name them
+  # shellcheck source=/dev/null
+  . "$RECIPE/recipe.sh"
 
   exec 9>"$cache/$name.lock"
   flock 9   # one builder per recipe; a second one then finds the images made
