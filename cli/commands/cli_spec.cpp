@@ -191,7 +191,8 @@ const std::vector<ExitCodeDoc>& exit_code_table() {
         {3, "container engine or Compose unavailable or failed (doctor: the engine or Compose check failed)"},
         {4, "a service did not become ready (timeout or exited); status: not every service is ready"},
         {5, "seeding or reset failed"},
-        {130, "interrupted"},
+        {130, "interrupted (Ctrl-C, SIGINT)"},
+        {143, "terminated (SIGTERM); like 130, the project is left consistent and the lock released"},
     };
     return table;
 }

@@ -150,10 +150,13 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
     nlohmann::json got = sink.recorded();
     for (auto& [svc, vals] : got.items())
         for (auto& [k, v] : vals.items()) {
-            if (k == "_reset" && v.is_object())
+            if (k == "_reset" && v.is_object()) {
                 for (auto& [rk, rv] : v.items()) rec.seeded[svc]["_reset"][rk] = rv;  // per key: a partial run keeps the rest
-            else
-                rec.seeded[svc][k] = v;
+                continue;
+            }
+            if (rec.seeded.contains(svc) && rec.seeded[svc].contains(k) && rec.seeded[svc][k] != v)
+                result.changed_exports.push_back(k);
+            rec.seeded[svc][k] = v;
         }
     bool complete = result.ok && opts.services.empty() && !opts.only_kind;
     if (complete) rec.seed_hash = seed_fingerprint(env.profile);

@@ -35,6 +35,9 @@ struct SeedRunResult {
     std::vector<ResourceResult> results;
     bool ok = true;
     std::chrono::microseconds took{0};
+    // Exported identifiers this run gave new values (Cognito pool and client ids after a reset
+    // that recreated them): apps that read them must export them again.
+    std::vector<std::string> changed_exports;
 };
 
 // Applies the profile's seed. Throws Error(not_ready) when a service to seed has no running

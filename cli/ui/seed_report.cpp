@@ -1,6 +1,7 @@
 #include "ui/seed_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "util/duration.hpp"
@@ -29,6 +30,9 @@ std::string format_seed_summary(const Ui& ui, const SeedRunResult& r) {
     }
     for (const auto& res : r.results)
         if (res.outcome == Outcome::failed || res.outcome == Outcome::drift) out += format_resource(ui, res) + "\n";
+    if (!r.changed_exports.empty())
+        out += ui.yellow(fmt::format("  new identifiers: {}; export them again (eval \"$(devenv env)\")",
+                                     fmt::join(r.changed_exports, ", "))) + "\n";
     std::string head = r.ok ? fmt::format("{} done in {}", r.command, format_duration(r.took))
                             : ui.red(fmt::format("{} incomplete after {}", r.command, format_duration(r.took)));
     return head + "\n" + out;
@@ -46,6 +50,7 @@ std::string seed_json(const SeedRunResult& r, int indent) {
         j["services"].push_back({{"name", s.service}, {"created", s.created}, {"updated", s.updated},
                                  {"unchanged", s.unchanged}, {"drift", s.drift}, {"removed", s.removed},
                                  {"failed", s.failed}, {"took_s", static_cast<double>(s.took.count()) / 1e6}});
+    j["changed_exports"] = r.changed_exports;
     j["resources"] = nlohmann::ordered_json::array();
     for (const auto& res : r.results)
         j["resources"].push_back({{"service", res.service}, {"kind", res.kind}, {"resource", res.resource},
