@@ -13,6 +13,8 @@ pkgs=(
   docker.io mmdebstrap
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
+  # Vault's and Prometheus's HTTP APIs in tests/e2e/test_events_misc.py
+  curl
   # shells the completion scripts are tested in
   zsh fish
   # the packaging test renders the installed man page
