@@ -13,7 +13,7 @@ pkgs=(
   docker.io mmdebstrap
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
-  # the S3 test fetches presigned URLs with an HTTP client that is not awscli
+  # an HTTP client that is not devenv: presigned S3 URLs, the Vault and Prometheus APIs
   curl
   # shells the completion scripts are tested in
   zsh fish

@@ -1,6 +1,8 @@
 // The `mongodb` seed kind, through `mongosh` in the service's container (argv, no shell): one
 // fixed script, given the declaration as JSON, initiates the replica set when needed, creates
-// missing collections and indexes, and prints one result line that becomes the reports.
+// missing collections and indexes, and prints one result line that becomes the reports. A server
+// that has no replica-set commands (FerretDB answers CommandNotFound) gets its collections and
+// indexes all the same; the replica set is reported as drift with what that server cannot do.
 #include <fmt/format.h>
 
 #include "seed/data_seed_support.hpp"
@@ -19,7 +21,14 @@ if (decl.mode === "seed" && decl.replica_set) {
   const res = "replica set " + decl.replica_set;
   let st = null, initiated = false;
   try { st = rs.status(); } catch (e) {
-    if (e.codeName === "NotYetInitialized" || /no replset config/i.test(String(e.message))) {
+    if (e.code === 59 || e.codeName === "CommandNotFound") {
+      // A server without replica sets at all (FerretDB): seed the rest, and say what is missing.
+      let name = "";
+      try { name = db.hello().setName || ""; } catch (e2) {}
+      add(res, "drift", "the server implements no replica-set commands (" + why(e) + ")" +
+          (name ? "; it reports set " + name + " in hello" : "") +
+          ": change streams, transactions and rs.initiate are unavailable");
+    } else if (e.codeName === "NotYetInitialized" || /no replset config/i.test(String(e.message))) {
       try { rs.initiate({_id: decl.replica_set, members: [{_id: 0, host: decl.host}]}); initiated = true; add(res, "created", "initiated"); }
       catch (e2) { add(res, "failed", why(e2)); }
     } else { add(res, "failed", why(e)); }

@@ -53,15 +53,22 @@ const fs = require("fs");
 const STATE = process.env.FAKE_MONGO_STATE;
 let st = fs.existsSync(STATE) ? JSON.parse(fs.readFileSync(STATE, "utf8")) : {rs: null, dbs: {}};
 const save = () => fs.writeFileSync(STATE, JSON.stringify(st));
-const fail = (codeName, message) => { const e = new Error(message); e.codeName = codeName; throw e; };
+const fail = (codeName, message, code) => { const e = new Error(message); e.codeName = codeName; e.code = code; throw e; };
 const print = (s) => console.log(s);
 const sleep = () => {};
+// FAKE_MONGO_NO_RS: a server without replica-set commands that names a set in hello, as FerretDB
+// does (its answers: code 59 CommandNotFound, "no such command: 'replSetGetStatus'").
+const noRs = !!process.env.FAKE_MONGO_NO_RS;
 const rs = {
-  status() { if (!st.rs) fail("NotYetInitialized", "no replset config has been received"); return {set: st.rs._id, myState: 1}; },
-  initiate(cfg) { st.rs = cfg; save(); return {ok: 1}; },
+  status() {
+    if (noRs) fail("CommandNotFound", "no such command: 'replSetGetStatus'", 59);
+    if (!st.rs) fail("NotYetInitialized", "no replset config has been received", 94);
+    return {set: st.rs._id, myState: 1};
+  },
+  initiate(cfg) { if (noRs) fail("CommandNotFound", "no such command: 'replSetInitiate'", 59); st.rs = cfg; save(); return {ok: 1}; },
 };
 const db = {
-  hello() { return {isWritablePrimary: !!st.rs}; },
+  hello() { return noRs ? {isWritablePrimary: true, setName: "rs0"} : {isWritablePrimary: !!st.rs}; },
   getSiblingDB(name) {
     return {
       getCollectionNames() { return Object.keys(st.dbs[name] || {}); },
@@ -191,6 +198,32 @@ databases:
     CHECK(detail_of(failed, "mongosh") == "exited with code 1: MongoServerSelectionError: connect ECONNREFUSED 127.0.0.1:27017");
     f.exec = nullptr;
     CHECK(detail_of(f.seed(), "mongosh") == "the service has no running container");
+}
+
+TEST_CASE("seed mongodb on a server without replica-set commands (FerretDB's answers, faked): collections seeded, set reported as drift" *
+          doctest::skip(no_node())) {
+    Fixture f("mongodb", ProbeSpec{});
+    std::string state_file = (f.dir / "mongo-state.json").string();
+    f.exec = [&](const std::vector<std::string>& argv) {
+        ExecResult r;
+        f.write("run.js", std::string(kFakeMongosh) + argv.back());
+        r.out = shell(fmt::format("FAKE_MONGO_NO_RS=1 FAKE_MONGO_STATE='{}' node '{}' 2>&1; echo \"exit=$?\"", state_file,
+                                  (f.dir / "run.js").string()));
+        r.exit_code = r.out.ends_with("exit=0") ? 0 : 1;
+        return r;
+    };
+    f.declare("mongodb", "{replica_set: rs0, databases: [{name: q, collections: [{name: c, indexes: [{keys: {a: 1}}]}]}]}");
+    for (int run = 0; run < 2; ++run) {
+        auto res = f.seed();
+        auto o = outcomes(res);
+        CHECK(o["replica set rs0"] == "drift");
+        CHECK(detail_of(res, "replica set rs0") ==
+              "the server implements no replica-set commands (CommandNotFound: no such command: 'replSetGetStatus'); "
+              "it reports set rs0 in hello: change streams, transactions and rs.initiate are unavailable");
+        CHECK(o["collection q.c"] == (run == 0 ? "created" : "unchanged"));
+        CHECK(o["index q.c.a_1"] == (run == 0 ? "created" : "unchanged"));
+        CHECK_FALSE(res.any_failed());
+    }
 }
 
 }  // TEST_SUITE
