@@ -87,9 +87,9 @@ std::optional<std::string> copy_database(PgConn& admin, const std::string& from,
     return err;
 }
 
-// DROP DATABASE waits for a checkpoint (0.5-1.5 s here); renaming is instant. So a reset renames
-// the used database out of the way, recreates it from the template, and drops the old one on a
-// connection it does not wait for (the server finishes the statement after devenv is gone).
+// DROP DATABASE takes 0.1-1 s here; renaming is instant. So a reset renames the used database
+// out of the way, recreates it from the template, and drops the old one on a connection of its
+// own while the reset goes on; it waits for that drop before it returns.
 std::string trash_name(const std::string& db) { return db + "__devenv_old"; }
 
 std::optional<std::string> set_aside(PgConn& admin, const std::string& db) {
@@ -108,17 +108,29 @@ std::optional<std::string> set_aside(PgConn& admin, const std::string& db) {
     return err;
 }
 
-void drop_in_background(const ProbeSpec& probe, const std::string& db) {
+// Starts DROP DATABASE on a connection of its own and returns it; finish_drops() waits for them.
+// The reset goes on (other databases, other services) while the server drops the old copy.
+std::unique_ptr<PgConn> drop_in_background(const ProbeSpec& probe, const std::string& db) {
     try {
         auto conn = pg_admin_connection(probe);
         std::string sql = "DROP DATABASE IF EXISTS " + conn->ident(db);
-        if (PQsendQuery(conn->raw(), sql.c_str()) == 1)
-            while (PQflush(conn->raw()) == 1) {
-            }
-        // The connection closes here; the server completes the statement regardless, and the
-        // next reset drops the database itself if it is still there.
+        if (PQsendQuery(conn->raw(), sql.c_str()) != 1) return nullptr;
+        while (PQflush(conn->raw()) == 1) {
+        }
+        return conn;
     } catch (const Error&) {
+        return nullptr;  // the next seed or reset drops it
     }
+}
+
+// Waits for the drops started above, so no set-aside database outlives the reset; one that
+// fails is dropped by the next seed or reset.
+void finish_drops(std::vector<std::unique_ptr<PgConn>>& drops) {
+    for (auto& conn : drops) {
+        if (!conn) continue;
+        while (PGresult* r = PQgetResult(conn->raw())) PQclear(r);
+    }
+    drops.clear();
 }
 
 std::string owner_of(PgConn& admin, const std::string& db) {
@@ -203,6 +215,11 @@ void after_seed_postgres(const ServiceSeedJob& job, SeedSink& sink) { capture_po
 
 void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
     auto admin = pg_admin_connection(job.target.service->probe);
+    std::vector<std::unique_ptr<PgConn>> drops;
+    struct Finish {
+        std::vector<std::unique_ptr<PgConn>>& d;
+        ~Finish() { finish_drops(d); }
+    } finish{drops};
     bool reseeded = false;
     for (const SeedDecl* d : decls_of(job, "postgres")) {
         SeedJob sj{job.target, d, false};
@@ -223,7 +240,7 @@ void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
                     report(sink, sj, resource, Outcome::failed, fmt::format("recreating from {}: {}", tmpl, *err));
                 else
                     report(sink, sj, resource, Outcome::updated, "recreated from the seeded template " + tmpl);
-                drop_in_background(job.target.service->probe, trash_name(db));
+                drops.push_back(drop_in_background(job.target.service->probe, trash_name(db)));
                 continue;
             }
             if (auto err = drop_database(*admin, db)) {
