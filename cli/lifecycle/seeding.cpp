@@ -1,6 +1,7 @@
 #include "lifecycle/seeding.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -88,41 +89,45 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
 
     SeedSink sink(opts.on_result);
     std::vector<std::chrono::microseconds> took(services.size());
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < services.size(); ++i) {
-        threads.emplace_back([&, i] {
-            auto ts = Clock::now();
-            const Service& s = *services[i];
-            ServiceSeedJob job;
-            job.target = target_for(env, s, running, rec.seeded, opts);
-            job.force = opts.force;
-            for (const auto& d : env.profile.seeds)
-                if (d.service == s.name && (!opts.only_kind || d.kind == *opts.only_kind)) job.decls.push_back(&d);
-            const ResetStrategy* strategy = find_reset_strategy(s.template_name);
-            try {
-                if (reset) {
-                    if (!strategy || !strategy->reset)
-                        sink.add({s.name, "reset", s.name, Outcome::failed,
-                                  fmt::format("template '{}' has no soft reset", s.template_name.empty() ? "(raw service)" : s.template_name)});
-                    else
-                        strategy->reset(job, sink);
-                } else {
-                    apply_service_seed(job, sink);
-                }
-                bool service_failed = false;
-                for (const auto& r : sink.results())
-                    if (r.service == s.name && r.outcome == Outcome::failed) service_failed = true;
-                // A complete seed is what reset restores to: let the strategy capture it. (A reset
-                // restores from that capture; a strategy that had to re-seed captures again itself.)
-                if (!reset && !service_failed && !opts.only_kind && strategy && strategy->after_seed)
-                    strategy->after_seed(job, sink);
-            } catch (const Error& e) {
-                sink.add({s.name, reset ? "reset" : "seed", s.name, Outcome::failed, e.message()});
+    auto run_one = [&](std::size_t i) {
+        auto ts = Clock::now();
+        const Service& s = *services[i];
+        ServiceSeedJob job;
+        job.target = target_for(env, s, running, rec.seeded, opts);
+        job.force = opts.force;
+        for (const auto& d : env.profile.seeds)
+            if (d.service == s.name && (!opts.only_kind || d.kind == *opts.only_kind)) job.decls.push_back(&d);
+        const ResetStrategy* strategy = find_reset_strategy(s.template_name);
+        try {
+            if (reset) {
+                if (!strategy || !strategy->reset)
+                    sink.add({s.name, "reset", s.name, Outcome::failed,
+                              fmt::format("template '{}' has no soft reset", s.template_name.empty() ? "(raw service)" : s.template_name)});
+                else
+                    strategy->reset(job, sink);
+            } else {
+                apply_service_seed(job, sink);
             }
-            took[i] = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ts);
-        });
+            bool service_failed = false;
+            for (const auto& r : sink.results())
+                if (r.service == s.name && r.outcome == Outcome::failed) service_failed = true;
+            // A complete seed is what reset restores to: let the strategy capture it. (A reset
+            // restores from that capture; a strategy that had to re-seed captures again itself.)
+            if (!reset && !service_failed && !opts.only_kind && strategy && strategy->after_seed)
+                strategy->after_seed(job, sink);
+        } catch (const Error& e) {
+            sink.add({s.name, reset ? "reset" : "seed", s.name, Outcome::failed, e.message()});
+        }
+        took[i] = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ts);
+    };
+    // Services in dependency order, those of one level concurrently: a Debezium connector is
+    // registered after PostgreSQL's publication exists, and reset after PostgreSQL's database was
+    // recreated (else it snapshots the old one, or its new slot is dropped with it).
+    for (const auto& wave : dependency_waves(services)) {
+        std::vector<std::thread> threads;
+        for (std::size_t i : wave) threads.emplace_back(run_one, i);
+        for (auto& t : threads) t.join();
     }
-    for (auto& t : threads) t.join();
 
     result.results = sink.results();
     for (std::size_t i = 0; i < services.size(); ++i) {

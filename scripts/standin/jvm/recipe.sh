@@ -31,13 +31,16 @@ prepare() {
   command -v mvn >/dev/null || die "mvn missing: run scripts/install-deps.sh"
   # Kafka's log4j2 backend for slf4j 1.7 (what Kafka's own distribution ships in libs/).
   local log4j=org.apache.logging.log4j:log4j-slf4j-impl:2.24.3
+  # log4j2 reads the YAML configurations through Jackson (Kafka's distribution ships it in libs/;
+  # kafka_2.13 depends on it, connect-runtime does not). The version of connect-runtime's Jackson.
+  local yaml=com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.21.2
   mkdir -p "$ARTIFACTS/kafka" "$ARTIFACTS/connect"
   deps_pom "org.apache.kafka:kafka_2.13:$kafka_version" "org.apache.kafka:kafka-tools:$kafka_version" \
     "org.apache.kafka:kafka-storage:$kafka_version" "$log4j" >"$ARTIFACTS/kafka/pom.xml"
   "${mvn[@]}" -f "$ARTIFACTS/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$ARTIFACTS/kafka/libs"
   deps_pom "org.apache.kafka:connect-runtime:$connect_version" "org.apache.kafka:connect-json:$connect_version" \
     "org.apache.kafka:connect-transforms:$connect_version" "org.apache.kafka:kafka-tools:$connect_version" \
-    "$log4j" >"$ARTIFACTS/connect/pom.xml"
+    "$log4j" "$yaml" >"$ARTIFACTS/connect/pom.xml"
   "${mvn[@]}" -f "$ARTIFACTS/connect/pom.xml" dependency:copy-dependencies -DoutputDirectory="$ARTIFACTS/connect/libs"
   # The plugin archive Debezium's images unpack into $KAFKA_HOME/connect.
   "${mvn[@]}" dependency:copy -Dartifact="io.debezium:debezium-connector-postgres:$debezium_version:tar.gz:plugin" \
