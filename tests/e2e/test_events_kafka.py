@@ -63,10 +63,9 @@ def up(e, *extra, timeout=600):
 
 
 def seed_doc(e, *args, timeout=300):
+    """`seed`/`reset` print one JSON document."""
     r = e.devenv(*args, "--json", timeout=timeout)
-    lines = [json.loads(l) for l in r.out.splitlines() if l.strip().startswith("{")]
-    docs = [d for d in lines if "resources" in d]
-    return r, (docs[-1] if docs else None)
+    return r, (json.loads(r.out) if r.out.strip() else None)
 
 
 def outcomes(doc, service=None):
@@ -278,23 +277,35 @@ def test_kafka_seeder_against_a_real_broker(make_env, tools):
     r, doc = seed_doc(e, "seed", "--force")
     assert r.code == 0, r
     assert outcomes(doc)[("kafka", "topic t02")] == "updated", doc
-    assert topics(e)["t02"] == 1 and records(e, "t02") == []
+    # (The broker's metadata may lag the recreation by a moment.)
+    wait_for(lambda: topics(e).get("t02") == 1, 15, "t02 recreated with 1 partition")
+    assert records(e, "t02") == []
 
 
-def test_seed_waits_a_bounded_time_for_a_broker_that_is_down(make_env, tools):
+def test_seed_waits_a_bounded_time_for_a_broker_that_does_not_answer(make_env, tools):
+    """The broker's container runs and its port accepts connections (docker-proxy, the kernel's
+    backlog), but the broker answers nothing: its JVM is stopped (SIGSTOP from the host)."""
     e = make_env(None, ports={"kafka": 9092})
     prof = {"name": "kafka-down", "services": {"kafka": {"template": "kafka", "with": {"image": KAFKA_IMAGE}}},
             "seed": {"kafka": {"kafka": {"topics": [{"name": "a", "partitions": 1}]}}}}
     (e.dir / "devenv.yaml").write_text(yaml.safe_dump(prof, sort_keys=False))
     r = up(e, timeout=400)
     assert r.code == 0, r
-    docker("stop", e.containers()["kafka"]["Name"].lstrip("/"), timeout=60)
-    t0 = time.monotonic()
-    r = e.devenv("seed", timeout=200)
-    secs = time.monotonic() - t0
+    pid = str(e.containers()["kafka"]["State"]["Pid"])
+    subprocess.run(["kill", "-STOP", pid], check=True)
+    try:
+        t0 = time.monotonic()
+        r = e.devenv("seed", timeout=200)
+        secs = time.monotonic() - t0
+    finally:
+        subprocess.run(["kill", "-CONT", pid], check=True)
     assert r.code == 5, r
-    assert "kafka" in (r.out + r.err).lower() and str(e.ports["kafka"]) in r.out + r.err, r
-    assert secs < 120, f"seed took {secs:.0f} s against a stopped broker"
+    text = r.out + r.err
+    assert f"Kafka at 127.0.0.1:{e.ports['kafka']}" in text or f"Kafka at localhost:{e.ports['kafka']}" in text, r
+    assert secs < 60, f"seed took {secs:.0f} s against a broker that does not answer"
+    # Once it answers again, the same seed goes through.
+    r = e.devenv("seed", timeout=200)
+    assert r.code == 0, r
 
 
 def test_a_connector_that_connect_rejects_exits_5_with_connects_message(events):
