@@ -52,6 +52,14 @@ struct FakeConnect {
     Reply handle(const SeenRequest& r) {
         std::lock_guard lock(mu);
         auto p = path_parts(r.target);
+        if (p.size() == 4 && p[0] == "connector-plugins" && p[3] == "validate" && r.method == "PUT") {
+            auto c = json::parse(r.body);
+            json value = {{"name", "plugin.name"}, {"errors", json::array()}};
+            if (c.value("plugin.name", "") == "nope")
+                value["errors"].push_back("The 'plugin.name' value is invalid: Value must be one of decoderbufs, pgoutput");
+            return json_reply(200, {{"name", p[1]}, {"error_count", value["errors"].size()},
+                                    {"configs", json::array({{{"definition", {{"name", "x"}}}}, {{"value", value}}})}});
+        }
         if (p.size() < 2 || p[0] != "connectors") return json_reply(404, {{"error_code", 404}, {"message", "HTTP 404 Not Found"}});
         const std::string& name = p[1];
         bool known = configs.count(name) > 0;
@@ -85,6 +93,8 @@ struct FakeConnect {
             if (!c.contains("connector.class"))
                 return json_reply(400, {{"error_code", 400},
                                         {"message", "Connector config {} contains no connector type"}});
+            if (c.value("plugin.name", "") == "nope")  // as Connect 4.3 answers for Debezium 3.6
+                return json_reply(500, {{"error_code", 500}, {"message", "Cannot invoke ConfigValueInfo.errors()"}});
             configs[name] = c;
             status_calls[name] = 0;
             return json_reply(known ? 200 : 201, {{"name", name}, {"config", c}, {"tasks", json::array()}});
@@ -220,13 +230,17 @@ connectors:
   - {name: no-class, config: {topic.prefix: x}}
   - {name: broken, config: {connector.class: X, fail: "yes"}}
   - {name: missing-file, config_file: nope.json}
+  - {name: invalid, config: {connector.class: X, plugin.name: nope}}
 )");
     auto errors = f.seed();
     CHECK(detail_of(errors, "connector no-class") == "HTTP 400: 400 Connector config {} contains no connector type");
     CHECK(detail_of(errors, "connector broken") ==
           "created, but task 0 FAILED: org.apache.kafka.connect.errors.ConnectException: cannot reach db");
     CHECK(detail_of(errors, "connector missing-file").find("cannot read seed file") != std::string::npos);
-    CHECK(count(errors, Outcome::failed) == 3);
+    CHECK(detail_of(errors, "connector invalid") ==
+          "Connect rejects the config: plugin.name: The 'plugin.name' value is invalid: Value must be one of decoderbufs, "
+          "pgoutput (HTTP 500: 500 Cannot invoke ConfigValueInfo.errors())");
+    CHECK(count(errors, Outcome::failed) == 4);
 
     // Reset: the declared connectors are stopped, their offsets deleted (so a source connector
     // starts over, Debezium with a new snapshot), deleted and registered again.
