@@ -144,6 +144,40 @@ public:
         return out;
     }
 
+    // Deletes every record of the topics (DeleteRecords up to each partition's end) and keeps the
+    // topics themselves. Topic -> "" or the broker's error for its first failing partition.
+    Results truncate(const std::map<std::string, int>& partitions) {
+        Results out;
+        if (partitions.empty()) return out;
+        auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+        for (const auto& [name, count] : partitions) {
+            out[name] = "";
+            for (int p = 0; p < count; ++p)
+                rd_kafka_topic_partition_list_add(list, name.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
+        }
+        auto* del = rd_kafka_DeleteRecords_new(list);
+        rd_kafka_topic_partition_list_destroy(list);
+        auto* opts = options(RD_KAFKA_ADMIN_OP_DELETERECORDS);
+        rd_kafka_DeleteRecords(rk_, &del, 1, opts, queue_);
+        rd_kafka_AdminOptions_destroy(opts);
+        rd_kafka_DeleteRecords_destroy(del);
+        Event ev = wait_event();
+        std::string whole = !ev ? "no answer from the broker"
+                            : rd_kafka_event_error(ev.get()) ? fmt::format("{}: {}", rd_kafka_err2name(rd_kafka_event_error(ev.get())),
+                                                                           rd_kafka_event_error_string(ev.get()))
+                                                             : "";
+        if (!whole.empty()) {
+            for (auto& [name, err] : out) err = whole;
+            return out;
+        }
+        const auto* got = rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev.get()));
+        for (int i = 0; got && i < got->cnt; ++i) {
+            const auto& tp = got->elems[i];
+            if (tp.err && out[tp.topic].empty()) out[tp.topic] = fmt::format("{}: {}", rd_kafka_err2name(tp.err), rd_kafka_err2str(tp.err));
+        }
+        return out;
+    }
+
     Results grow(const std::vector<std::pair<std::string, int>>& to) {
         Results out;
         if (to.empty()) return out;
@@ -228,7 +262,7 @@ private:
         char err[256];
         rd_kafka_AdminOptions_set_request_timeout(o, timeout_ms_, err, sizeof err);
         if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS ||
-            op == RD_KAFKA_ADMIN_OP_CREATEPARTITIONS)
+            op == RD_KAFKA_ADMIN_OP_CREATEPARTITIONS || op == RD_KAFKA_ADMIN_OP_DELETERECORDS)
             rd_kafka_AdminOptions_set_operation_timeout(o, timeout_ms_, err, sizeof err);
         return o;
     }
@@ -315,6 +349,30 @@ std::set<std::string> protected_topics(const SeedTarget& t) {
             if (s.params.is_mapping())
                 for (const auto& e : s.params.entries())
                     if (e.key.ends_with("_topic") && e.value.is_scalar()) out.insert(e.value.text());
+    return out;
+}
+
+// Prefixes of the topics the profile's declared connectors write ("cdc." for a Debezium connector
+// with topic.prefix cdc; database.server.name before Debezium 2). A running connector keeps
+// producing to its topics and Connect does not create a deleted one again, so a reset empties them
+// instead of deleting them.
+std::vector<std::string> connector_topic_prefixes(const SeedTarget& t) {
+    std::vector<std::string> out;
+    if (!t.profile) return out;
+    for (const auto& d : t.profile->seeds) {
+        if (d.kind != "connect") continue;
+        const Value* list = d.spec.find("connectors");
+        if (!list) continue;
+        for (const auto& c : list->items()) {
+            const Value* config = c.find("config");
+            if (!config || !config->is_mapping()) continue;
+            for (const char* key : {"topic.prefix", "database.server.name"})
+                if (const Value* v = config->find(key); v && v->is_scalar() && !v->text().empty()) {
+                    out.push_back(v->text() + ".");
+                    break;
+                }
+        }
+    }
     return out;
 }
 
@@ -422,14 +480,34 @@ void unseed_kafka(const SeedJob& job, SeedSink& sink) {
     KafkaAdmin admin(job.target.service->probe);
     auto existing = admin.topics();
     auto keep = protected_topics(job.target);
+    auto prefixes = connector_topic_prefixes(job.target);
     std::set<std::string> declared;
     for (const auto& t : declared_topics(*job.decl)) declared.insert(t.name);
     std::vector<std::string> doomed;
+    std::map<std::string, int> emptied;
     std::map<std::string, std::string> why;
     for (const auto& [name, info] : existing) {
         if (name.starts_with("_") || keep.count(name)) continue;
+        bool connector_output = !declared.count(name) &&
+                                std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.starts_with(p); });
+        if (connector_output) {
+            emptied[name] = info.partitions;
+            continue;
+        }
         doomed.push_back(name);
         why[name] = declared.count(name) ? "deleted to recreate" : "not declared: deleted";
+    }
+    // A compacted topic refuses DeleteRecords: deleting it is then the only way to empty it.
+    auto truncated = admin.truncate(emptied);
+    KafkaAdmin::Results kept;
+    for (const auto& [name, err] : truncated) {
+        if (err.empty()) {
+            kept[name] = "";
+            why[name] = "records deleted (a declared connector writes to it)";
+        } else {
+            doomed.push_back(name);
+            why[name] = "a declared connector writes to it, records not deletable (" + err + "): deleted";
+        }
     }
     auto results = admin.remove(doomed);
     std::vector<std::string> gone;
@@ -438,6 +516,7 @@ void unseed_kafka(const SeedJob& job, SeedSink& sink) {
     if (!wait_gone(admin, gone, std::chrono::seconds(30)))
         report(sink, job, "topics", Outcome::failed, "deleted topics are still listed after 30 s");
     report_results(job, sink, results, Outcome::removed, why);
+    report_results(job, sink, kept, Outcome::removed, why);
 }
 
 }  // namespace devenv

@@ -209,16 +209,28 @@ def test_events_jvm_up_seed_cdc_reset_down(events):
     kafka_exec(e, "/opt/kafka/bin/kafka-configs.sh", "--alter", "--entity-type", "topics", "--entity-name",
                "orders.dlq", "--add-config", "retention.ms=1000")
     kafka_exec(e, "/opt/kafka/bin/kafka-topics.sh", "--create", "--topic", "scratch", "--partitions", "1")
+
+    # A reset of Kafka alone: application records gone, declared configs back, undeclared topics
+    # deleted, but the connector's own output topic only emptied (Connect would not create it
+    # again), so the connector goes on streaming; PostgreSQL and Connect untouched.
+    r, doc = seed_doc(e, "reset", "kafka", timeout=400)
+    assert r.code == 0, r
+    assert {x["service"] for x in doc["resources"]} == {"kafka"}, doc
+    have = topics(e)
+    assert "scratch" not in have and have["orders.events"] == 3 and "cdc.public.orders" in have, have
+    assert records(e, "orders.events") == [] and records(e, "cdc.public.orders") == []
+    assert topic_config(e, "orders.dlq").get("retention.ms") == "604800000"
+    oid_b = insert_order(e)
+    wait_for(lambda: cdc_events(e, oid_b, op="c"), 30, f"the change event of order {oid_b} after a Kafka reset")
+    assert cdc_events(e, oid) == []  # no snapshot: Connect kept its offsets
+
+    # Kafka and Connect together: PostgreSQL left alone (its rows stay), Debezium snapshots them again.
     r, doc = seed_doc(e, "reset", "kafka", "connect", timeout=400)
     assert r.code == 0, r
-    assert {x["service"] for x in doc["resources"]} <= {"kafka", "connect"}, doc
-    have = topics(e)
-    assert "scratch" not in have and have["orders.events"] == 3, have
-    assert records(e, "orders.events") == []
-    assert topic_config(e, "orders.dlq").get("retention.ms") == "604800000"
-    # PostgreSQL was left alone: the row is still there, and Debezium snapshots it again.
-    assert psql(e.ports["postgres"], f"select count(*) from orders where id = '{oid}'", **PG) == "1"
-    wait_for(lambda: cdc_events(e, oid, op="r"), 60, f"a snapshot event of order {oid} after the reset")
+    assert {x["service"] for x in doc["resources"]} == {"kafka", "connect"}, doc
+    assert psql(e.ports["postgres"], f"select count(*) from orders where id in ('{oid}', '{oid_b}')", **PG) == "2"
+    wait_for(lambda: cdc_events(e, oid, op="r") and cdc_events(e, oid_b, op="r"), 60,
+             f"snapshot events of orders {oid} and {oid_b} after the reset")
     status = connect_get(e, "/connectors/orders-cdc/status")
     assert status["connector"]["state"] == "RUNNING" and all(t["state"] == "RUNNING" for t in status["tasks"]), status
     # Streaming goes on after the reset.
