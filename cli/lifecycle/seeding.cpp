@@ -12,6 +12,30 @@ namespace devenv {
 
 using Clock = std::chrono::steady_clock;
 
+std::vector<std::vector<std::size_t>> dependency_waves(const std::vector<const Service*>& services) {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < services.size(); ++i) index[services[i]->name] = i;
+    std::vector<int> level(services.size(), -1);
+    // A service's level: one more than the highest of those it depends on among `services`
+    // (dependency cycles are rejected when the profile loads; `guard` bounds them regardless).
+    std::function<int(std::size_t, int)> level_of = [&](std::size_t i, int guard) {
+        if (level[i] >= 0) return level[i];
+        int l = 0;
+        if (guard < static_cast<int>(services.size()))
+            for (const auto& d : services[i]->depends_on)
+                if (auto it = index.find(d); it != index.end() && it->second != i)
+                    l = std::max(l, level_of(it->second, guard + 1) + 1);
+        return level[i] = l;
+    };
+    std::vector<std::vector<std::size_t>> waves;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        auto l = static_cast<std::size_t>(level_of(i, 0));
+        if (waves.size() <= l) waves.resize(l + 1);
+        waves[l].push_back(i);
+    }
+    return waves;
+}
+
 namespace {
 
 bool wanted(const std::vector<std::string>& only, const std::string& name) {
