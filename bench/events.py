@@ -3,7 +3,7 @@
 
   1. Start to ready on fresh volumes, per run and interleaved:
      `devenv up --no-seed` while one Python process polls every service from the host every 50 ms
-     (PostgreSQL startup packet, Kafka ApiVersions request, GET /connectors on Connect): the same
+     (PostgreSQL startup packet, Kafka ApiVersions request, GET /health on Connect: 200 once the worker can serve requests): the same
      containers, so devenv's finish is compared with the moment the last service first answered;
      then `docker compose up -d --wait` on devenv's own rendered file (the templates' healthchecks,
      kafka-broker-api-versions.sh and curl, every 2 s).
@@ -102,7 +102,7 @@ def kafka_answers(port):
 
 def connect_answers(port):
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/connectors", timeout=1) as r:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
             return r.status == 200
     except Exception:
         return False

@@ -198,7 +198,8 @@ void unseed_connect(const SeedJob& job, SeedSink& sink) {
         if (interrupted(job.target)) return;
         std::string name = c.find("name")->text();
         std::string resource = "connector " + name;
-        auto stop = http_call(http, "PUT", connector_url(job, name, "/stop"));
+        // No body; Connect's JAX-RS resource refuses (415) the form type an empty PUT would get.
+        auto stop = http_call(http, "PUT", connector_url(job, name, "/stop"), "", Headers{{"Content-Type", "application/json"}});
         // Not registered ("Unknown connector NAME"); a Connect without /stop answers 404 or 405
         // without the name.
         if (stop.status == 404 && stop.body.find(name) != std::string::npos) continue;

@@ -68,6 +68,12 @@ def seed_doc(e, *args, timeout=300):
     return r, (json.loads(r.out) if r.out.strip() else None)
 
 
+def failures(r, doc):
+    """What a failed seed or reset says, for assertion messages."""
+    bad = [x for x in (doc or {}).get("resources", []) if x["outcome"] == "failed"]
+    return f"exit {r.code}: {bad} {r.err[-800:]}"
+
+
 def outcomes(doc, service=None):
     return {(x["kind"], x["resource"]): x["outcome"] for x in doc["resources"]
             if service is None or x["service"] == service}
@@ -214,7 +220,7 @@ def test_events_jvm_up_seed_cdc_reset_down(events):
     # deleted, but the connector's own output topic only emptied (Connect would not create it
     # again), so the connector goes on streaming; PostgreSQL and Connect untouched.
     r, doc = seed_doc(e, "reset", "kafka", timeout=400)
-    assert r.code == 0, r
+    assert r.code == 0, failures(r, doc)
     assert {x["service"] for x in doc["resources"]} == {"kafka"}, doc
     have = topics(e)
     assert "scratch" not in have and have["orders.events"] == 3 and "cdc.public.orders" in have, have
@@ -226,7 +232,7 @@ def test_events_jvm_up_seed_cdc_reset_down(events):
 
     # Kafka and Connect together: PostgreSQL left alone (its rows stay), Debezium snapshots them again.
     r, doc = seed_doc(e, "reset", "kafka", "connect", timeout=400)
-    assert r.code == 0, r
+    assert r.code == 0, failures(r, doc)
     assert {x["service"] for x in doc["resources"]} == {"kafka", "connect"}, doc
     assert psql(e.ports["postgres"], f"select count(*) from orders where id in ('{oid}', '{oid_b}')", **PG) == "2"
     wait_for(lambda: cdc_events(e, oid, op="r") and cdc_events(e, oid_b, op="r"), 60,
@@ -239,7 +245,7 @@ def test_events_jvm_up_seed_cdc_reset_down(events):
 
     # A whole reset: PostgreSQL back to the seeded (empty) tables, the connector streaming again.
     r, doc = seed_doc(e, "reset", timeout=400)
-    assert r.code == 0, r
+    assert r.code == 0, failures(r, doc)
     assert psql(e.ports["postgres"], "select count(*) from orders", **PG) == "0"
     oid3 = insert_order(e)
     wait_for(lambda: cdc_events(e, oid3, op="c"), 60, f"the change event of order {oid3} after a full reset")
