@@ -340,6 +340,25 @@ bool wait_gone(KafkaAdmin& admin, const std::vector<std::string>& names, std::ch
     }
 }
 
+// Waits until every one of `names` is listed with `partitions[name]` partitions (a new topic
+// reaches the broker's metadata a moment after CreateTopics returns, and an application that
+// starts right after the seed would see UNKNOWN_TOPIC_OR_PARTITION); false on timeout.
+bool wait_listed(KafkaAdmin& admin, const std::map<std::string, int>& partitions, std::chrono::milliseconds limit) {
+    if (partitions.empty()) return true;
+    auto until = std::chrono::steady_clock::now() + limit;
+    for (auto delay = std::chrono::milliseconds(20);; delay = std::min(delay * 2, std::chrono::milliseconds(500))) {
+        auto now = admin.topics();
+        bool all = true;
+        for (const auto& [n, count] : partitions) {
+            auto it = now.find(n);
+            all = all && it != now.end() && (count <= 0 || it->second.partitions >= count);
+        }
+        if (all) return true;
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(delay);
+    }
+}
+
 // Topics the reset must not delete: Kafka's and Schema Registry's internal ones ("__...",
 // "_schemas") and those another service stores its state in (Connect's *_topic parameters).
 std::set<std::string> protected_topics(const SeedTarget& t) {
@@ -364,11 +383,22 @@ std::vector<std::string> connector_topic_prefixes(const SeedTarget& t) {
         const Value* list = d.spec.find("connectors");
         if (!list) continue;
         for (const auto& c : list->items()) {
-            const Value* config = c.find("config");
-            if (!config || !config->is_mapping()) continue;
+            // The inline config wins over the file's, as in the connect seeder.
+            nlohmann::json config = nlohmann::json::object();
+            if (const Value* file = c.find("config_file")) {
+                try {
+                    auto j = nlohmann::json::parse(read_seed_file(d, file->text(), *file), nullptr, false);
+                    if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];
+                    if (j.is_object()) config = j;
+                } catch (const Error&) {
+                    // The connect seeder reports an unreadable file.
+                }
+            }
+            if (const Value* inline_config = c.find("config"); inline_config && inline_config->is_mapping())
+                for (const auto& e : inline_config->entries()) config[e.key] = e.value.to_json();
             for (const char* key : {"topic.prefix", "database.server.name"})
-                if (const Value* v = config->find(key); v && v->is_scalar() && !v->text().empty()) {
-                    out.push_back(v->text() + ".");
+                if (config.contains(key) && config[key].is_string() && !config[key].get<std::string>().empty()) {
+                    out.push_back(config[key].get<std::string>() + ".");
                     break;
                 }
         }
@@ -424,8 +454,15 @@ void seed_kafka(const SeedJob& job, SeedSink& sink) {
     }
     if (interrupted(job.target)) return;
 
-    report_results(job, sink, admin.create(to_create), Outcome::created, {});
-    report_results(job, sink, admin.grow(to_grow), Outcome::drift, details);
+    std::map<std::string, int> made;  // topics created or grown: partitions to wait for
+    auto created = admin.create(to_create);
+    for (const auto& t : to_create)
+        if (created[t.name].empty()) made[t.name] = t.partitions;
+    report_results(job, sink, created, Outcome::created, {});
+    auto grown = admin.grow(to_grow);
+    for (const auto& [name, count] : to_grow)
+        if (grown[name].empty()) made[name] = count;
+    report_results(job, sink, grown, Outcome::drift, details);
     if (!to_recreate.empty()) {
         std::vector<std::string> names;
         for (const auto& t : to_recreate) names.push_back(t.name);
@@ -438,8 +475,13 @@ void seed_kafka(const SeedJob& job, SeedSink& sink) {
         names.clear();
         for (const auto& t : again) names.push_back(t.name);
         wait_gone(admin, names, std::chrono::seconds(30));
-        report_results(job, sink, admin.create(again), Outcome::updated, details);
+        auto recreated = admin.create(again);
+        for (const auto& t : again)
+            if (recreated[t.name].empty()) made[t.name] = t.partitions;
+        report_results(job, sink, recreated, Outcome::updated, details);
     }
+    if (!wait_listed(admin, made, std::chrono::seconds(15)))
+        report(sink, job, "topics", Outcome::failed, "created topics are not all listed by the broker after 15 s");
 
     if (compare_configs.empty()) return;
     std::vector<std::string> names;
