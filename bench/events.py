@@ -228,8 +228,8 @@ def main():
         f"{s_(min(wait_s))} | {s_(max(wait_s))} |",
         "",
         f"devenv finishes {100 * (med(ratios) - 1):+.1f}% after the last first answer (median of the per-run ratios), "
-        f"and takes {med(wait_s) / med(same_up):.2f}x the time of `compose up --wait`'s run"
-        f" ({'faster' if med(same_up) < med(wait_s) else 'slower'}).",
+        f"`compose up --wait` took {med(wait_s) / med(same_up):.2f}x devenv's time "
+        f"(devenv {'faster' if med(same_up) < med(wait_s) else 'slower'}).",
         "",
         "Per service, median seconds since the start: first answer (host poller) / devenv's probe ready "
         "(from `up --json`, since its wait began):",
