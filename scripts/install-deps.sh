@@ -11,10 +11,12 @@ pkgs=(
   libssl-dev libpq-dev libhiredis-dev librdkafka-dev
   # engine (started by scripts/start-engine.sh) and image building
   docker.io mmdebstrap
+  # the JVM stand-in images fetch their jars with the machine's own Maven (scripts/standin/jvm)
+  maven
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
-  # an HTTP client that is not devenv: presigned S3 URLs, the Vault and Prometheus APIs
-  curl
+  # independent clients: HTTP (presigned S3 URLs, Vault, Prometheus, Connect REST) and Kafka
+  kcat curl
   # shells the completion scripts are tested in
   zsh fish
   # the packaging test renders the installed man page

@@ -2,6 +2,7 @@
 #include "util/thread_group.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -11,6 +12,30 @@
 namespace devenv {
 
 using Clock = std::chrono::steady_clock;
+
+std::vector<std::vector<std::size_t>> dependency_waves(const std::vector<const Service*>& services) {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < services.size(); ++i) index[services[i]->name] = i;
+    std::vector<int> level(services.size(), -1);
+    // A service's level: one more than the highest of those it depends on among `services`
+    // (dependency cycles are rejected when the profile loads; `guard` bounds them regardless).
+    std::function<int(std::size_t, int)> level_of = [&](std::size_t i, int guard) {
+        if (level[i] >= 0) return level[i];
+        int l = 0;
+        if (guard < static_cast<int>(services.size()))
+            for (const auto& d : services[i]->depends_on)
+                if (auto it = index.find(d); it != index.end() && it->second != i)
+                    l = std::max(l, level_of(it->second, guard + 1) + 1);
+        return level[i] = l;
+    };
+    std::vector<std::vector<std::size_t>> waves;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        auto l = static_cast<std::size_t>(level_of(i, 0));
+        if (waves.size() <= l) waves.resize(l + 1);
+        waves[l].push_back(i);
+    }
+    return waves;
+}
 
 namespace {
 
@@ -89,41 +114,45 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
 
     SeedSink sink(opts.on_result);
     std::vector<std::chrono::microseconds> took(services.size());
-    ThreadGroup threads;
-    for (std::size_t i = 0; i < services.size(); ++i) {
-        threads.spawn([&, i] {
-            auto ts = Clock::now();
-            const Service& s = *services[i];
-            ServiceSeedJob job;
-            job.target = target_for(env, s, running, rec.seeded, opts);
-            job.force = opts.force;
-            for (const auto& d : env.profile.seeds)
-                if (d.service == s.name && (!opts.only_kind || d.kind == *opts.only_kind)) job.decls.push_back(&d);
-            const ResetStrategy* strategy = find_reset_strategy(s.template_name);
-            try {
-                if (reset) {
-                    if (!strategy || !strategy->reset)
-                        sink.add({s.name, "reset", s.name, Outcome::failed,
-                                  fmt::format("template '{}' has no soft reset", s.template_name.empty() ? "(raw service)" : s.template_name)});
-                    else
-                        strategy->reset(job, sink);
-                } else {
-                    apply_service_seed(job, sink);
-                }
-                bool service_failed = false;
-                for (const auto& r : sink.results())
-                    if (r.service == s.name && r.outcome == Outcome::failed) service_failed = true;
-                // A complete seed is what reset restores to: let the strategy capture it. (A reset
-                // restores from that capture; a strategy that had to re-seed captures again itself.)
-                if (!reset && !service_failed && !opts.only_kind && strategy && strategy->after_seed)
-                    strategy->after_seed(job, sink);
-            } catch (const Error& e) {
-                sink.add({s.name, reset ? "reset" : "seed", s.name, Outcome::failed, e.message()});
+    auto run_one = [&](std::size_t i) {
+        auto ts = Clock::now();
+        const Service& s = *services[i];
+        ServiceSeedJob job;
+        job.target = target_for(env, s, running, rec.seeded, opts);
+        job.force = opts.force;
+        for (const auto& d : env.profile.seeds)
+            if (d.service == s.name && (!opts.only_kind || d.kind == *opts.only_kind)) job.decls.push_back(&d);
+        const ResetStrategy* strategy = find_reset_strategy(s.template_name);
+        try {
+            if (reset) {
+                if (!strategy || !strategy->reset)
+                    sink.add({s.name, "reset", s.name, Outcome::failed,
+                              fmt::format("template '{}' has no soft reset", s.template_name.empty() ? "(raw service)" : s.template_name)});
+                else
+                    strategy->reset(job, sink);
+            } else {
+                apply_service_seed(job, sink);
             }
-            took[i] = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ts);
-        });
+            bool service_failed = false;
+            for (const auto& r : sink.results())
+                if (r.service == s.name && r.outcome == Outcome::failed) service_failed = true;
+            // A complete seed is what reset restores to: let the strategy capture it. (A reset
+            // restores from that capture; a strategy that had to re-seed captures again itself.)
+            if (!reset && !service_failed && !opts.only_kind && strategy && strategy->after_seed)
+                strategy->after_seed(job, sink);
+        } catch (const Error& e) {
+            sink.add({s.name, reset ? "reset" : "seed", s.name, Outcome::failed, e.message()});
+        }
+        took[i] = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ts);
+    };
+    // Services in dependency order, those of one level concurrently: a Debezium connector is
+    // registered after PostgreSQL's publication exists, and reset after PostgreSQL's database was
+    // recreated (else it snapshots the old one, or its new slot is dropped with it).
+    for (const auto& wave : dependency_waves(services)) {
+        ThreadGroup threads;
+        for (std::size_t i : wave) threads.spawn([&run_one, i] { run_one(i); });
+        threads.join();
     }
-    threads.join();
 
     result.results = sink.results();
     for (std::size_t i = 0; i < services.size(); ++i) {

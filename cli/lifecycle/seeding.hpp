@@ -52,6 +52,10 @@ SeedRunResult reset_environment(Environment& env, const SeedRunOptions& opts);
 // environment.
 std::string seed_fingerprint(const Profile& p);
 
+// Indexes into `services` in the order seed and reset run them: each wave after the services its
+// members depend on (depends_on), the members of one wave concurrently.
+std::vector<std::vector<std::size_t>> dependency_waves(const std::vector<const Service*>& services);
+
 // Exports recorded by seeding (user pool ids, queue URLs), from the state record.
 std::vector<Export> seeded_exports(const Environment& env, const std::vector<std::string>& services);
 

@@ -92,6 +92,50 @@ std::string wait_running(const SeedJob& job, HttpClient& http, const std::string
     }
 }
 
+// "" once the connector reports STOPPED (after PUT /stop); the reason otherwise.
+std::string wait_stopped(const SeedJob& job, HttpClient& http, const std::string& name) {
+    using namespace std::chrono;
+    auto until = steady_clock::now() + std::max(job.target.service->probe.timeout, milliseconds(1000));
+    std::string last = "no status yet";
+    for (auto delay = milliseconds(50);; delay = std::min(delay * 2, milliseconds(500))) {
+        auto r = http_call(http, "GET", connector_url(job, name, "/status"));
+        if (r.status == 200) {
+            auto j = nlohmann::json::parse(r.body, nullptr, false);
+            last = j.is_object() ? j.value(nlohmann::json::json_pointer("/connector/state"), std::string("?")) : "?";
+            if (last == "STOPPED") return "";
+        } else {
+            last = http_failure(r);
+        }
+        if (steady_clock::now() + delay > until || interrupted(job.target)) return "still " + last;
+        std::this_thread::sleep_for(delay);
+    }
+}
+
+// Connect's own validation of a config it refused ("" when it finds nothing wrong): PUT
+// /connectors/NAME/config does not always say (Connect 4.3 answers 500 with a
+// NullPointerException for a Debezium 3.6 config with invalid values), the plugin's validate
+// endpoint does: "plugin.name: The 'plugin.name' value is invalid: Value must be one of ...".
+std::string validation_errors(const SeedJob& job, HttpClient& http, const ConnectorDecl& c) {
+    if (!c.config.contains("connector.class") || !c.config["connector.class"].is_string()) return "";
+    auto body = c.config;
+    body["name"] = c.name;
+    auto r = http_call(http, "PUT",
+                       base_url(job.target.service->probe) + "/connector-plugins/" +
+                           url_encode(c.config["connector.class"].get<std::string>()) + "/config/validate",
+                       body.dump());
+    if (r.status != 200) return "";
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    if (!j.is_object() || !j.contains("configs") || !j["configs"].is_array()) return "";
+    std::vector<std::string> errors;
+    for (const auto& conf : j["configs"]) {
+        const auto* value = conf.contains("value") && conf["value"].is_object() ? &conf["value"] : nullptr;
+        if (!value || !value->contains("errors") || !(*value)["errors"].is_array()) continue;
+        for (const auto& e : (*value)["errors"])
+            if (e.is_string()) errors.push_back(fmt::format("{}: {}", value->value("name", std::string("?")), e.get<std::string>()));
+    }
+    return join(errors, "; ");
+}
+
 void seed_connector(const SeedJob& job, SeedSink& sink, const ConnectorDecl& c) {
     HttpClient http;
     std::string resource = "connector " + c.name;
@@ -120,7 +164,11 @@ void seed_connector(const SeedJob& job, SeedSink& sink, const ConnectorDecl& c) 
     }
     if (outcome != Outcome::unchanged) {
         auto put = http_call(http, "PUT", connector_url(job, c.name, "/config"), c.config.dump());
-        if (put.status != 200 && put.status != 201) return report(sink, job, resource, Outcome::failed, http_failure(put));
+        if (put.status != 200 && put.status != 201) {
+            auto why = validation_errors(job, http, c);
+            return report(sink, job, resource, Outcome::failed,
+                          why.empty() ? http_failure(put) : fmt::format("Connect rejects the config: {} ({})", why, http_failure(put)));
+        }
     }
     if (auto why = wait_running(job, http, c.name); !why.empty())
         return report(sink, job, resource, Outcome::failed,
@@ -137,16 +185,40 @@ void seed_connect(const SeedJob& job, SeedSink& sink) {
     });
 }
 
+// A reset must also forget where each connector stopped reading: Connect keeps source offsets in
+// its offsets topic after the connector is deleted, so a connector registered again under the same
+// name resumes (Debezium then skips its snapshot, or fails when PostgreSQL's reset dropped the
+// replication slot those offsets point into). Connect 3.6+ (KIP-875): stop the connector, wait
+// until it is STOPPED, DELETE its offsets, then delete it.
 void unseed_connect(const SeedJob& job, SeedSink& sink) {
     HttpClient http;
-    if (const Value* list = job.decl->spec.find("connectors"))
-        for (const auto& c : list->items()) {
-            std::string name = c.find("name")->text();
-            auto r = http_call(http, "DELETE", connector_url(job, name));
-            if (r.status == 404) continue;
-            if (r.status / 100 == 2) report(sink, job, "connector " + name, Outcome::removed, "deleted to re-register");
-            else report(sink, job, "connector " + name, Outcome::failed, "deleting: " + http_failure(r));
+    const Value* list = job.decl->spec.find("connectors");
+    if (!list) return;
+    for (const auto& c : list->items()) {
+        if (interrupted(job.target)) return;
+        std::string name = c.find("name")->text();
+        std::string resource = "connector " + name;
+        // No body; Connect's JAX-RS resource refuses (415) the form type an empty PUT would get.
+        auto stop = http_call(http, "PUT", connector_url(job, name, "/stop"), "", Headers{{"Content-Type", "application/json"}});
+        // Not registered ("Unknown connector NAME"); a Connect without /stop answers 404 or 405
+        // without the name.
+        if (stop.status == 404 && stop.body.find(name) != std::string::npos) continue;
+        std::string offsets = "offsets kept (this Connect has no offsets API)";
+        if (stop.status / 100 == 2) {
+            if (auto why = wait_stopped(job, http, name); !why.empty())
+                return report(sink, job, resource, Outcome::failed, "stopping it to reset its offsets: " + why);
+            auto del = http_call(http, "DELETE", connector_url(job, name, "/offsets"));
+            if (del.status / 100 != 2)
+                return report(sink, job, resource, Outcome::failed, "deleting its offsets: " + http_failure(del));
+            offsets = "offsets deleted";
+        } else if (stop.status != 404 && stop.status != 405) {
+            return report(sink, job, resource, Outcome::failed, "stopping it: " + http_failure(stop));
         }
+        auto r = http_call(http, "DELETE", connector_url(job, name));
+        if (r.status == 404) continue;
+        if (r.status / 100 == 2) report(sink, job, resource, Outcome::removed, offsets + ", deleted to re-register");
+        else report(sink, job, resource, Outcome::failed, "deleting: " + http_failure(r));
+    }
 }
 
 }  // namespace devenv

@@ -144,6 +144,40 @@ public:
         return out;
     }
 
+    // Deletes every record of the topics (DeleteRecords up to each partition's end) and keeps the
+    // topics themselves. Topic -> "" or the broker's error for its first failing partition.
+    Results truncate(const std::map<std::string, int>& partitions) {
+        Results out;
+        if (partitions.empty()) return out;
+        auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+        for (const auto& [name, count] : partitions) {
+            out[name] = "";
+            for (int p = 0; p < count; ++p)
+                rd_kafka_topic_partition_list_add(list, name.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
+        }
+        auto* del = rd_kafka_DeleteRecords_new(list);
+        rd_kafka_topic_partition_list_destroy(list);
+        auto* opts = options(RD_KAFKA_ADMIN_OP_DELETERECORDS);
+        rd_kafka_DeleteRecords(rk_, &del, 1, opts, queue_);
+        rd_kafka_AdminOptions_destroy(opts);
+        rd_kafka_DeleteRecords_destroy(del);
+        Event ev = wait_event();
+        std::string whole = !ev ? "no answer from the broker"
+                            : rd_kafka_event_error(ev.get()) ? fmt::format("{}: {}", rd_kafka_err2name(rd_kafka_event_error(ev.get())),
+                                                                           rd_kafka_event_error_string(ev.get()))
+                                                             : "";
+        if (!whole.empty()) {
+            for (auto& [name, err] : out) err = whole;
+            return out;
+        }
+        const auto* got = rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev.get()));
+        for (int i = 0; got && i < got->cnt; ++i) {
+            const auto& tp = got->elems[i];
+            if (tp.err && out[tp.topic].empty()) out[tp.topic] = fmt::format("{}: {}", rd_kafka_err2name(tp.err), rd_kafka_err2str(tp.err));
+        }
+        return out;
+    }
+
     Results grow(const std::vector<std::pair<std::string, int>>& to) {
         Results out;
         if (to.empty()) return out;
@@ -228,7 +262,7 @@ private:
         char err[256];
         rd_kafka_AdminOptions_set_request_timeout(o, timeout_ms_, err, sizeof err);
         if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS ||
-            op == RD_KAFKA_ADMIN_OP_CREATEPARTITIONS)
+            op == RD_KAFKA_ADMIN_OP_CREATEPARTITIONS || op == RD_KAFKA_ADMIN_OP_DELETERECORDS)
             rd_kafka_AdminOptions_set_operation_timeout(o, timeout_ms_, err, sizeof err);
         return o;
     }
@@ -306,6 +340,25 @@ bool wait_gone(KafkaAdmin& admin, const std::vector<std::string>& names, std::ch
     }
 }
 
+// Waits until every one of `names` is listed with `partitions[name]` partitions (a new topic
+// reaches the broker's metadata a moment after CreateTopics returns, and an application that
+// starts right after the seed would see UNKNOWN_TOPIC_OR_PARTITION); false on timeout.
+bool wait_listed(KafkaAdmin& admin, const std::map<std::string, int>& partitions, std::chrono::milliseconds limit) {
+    if (partitions.empty()) return true;
+    auto until = std::chrono::steady_clock::now() + limit;
+    for (auto delay = std::chrono::milliseconds(20);; delay = std::min(delay * 2, std::chrono::milliseconds(500))) {
+        auto now = admin.topics();
+        bool all = true;
+        for (const auto& [n, count] : partitions) {
+            auto it = now.find(n);
+            all = all && it != now.end() && (count <= 0 || it->second.partitions >= count);
+        }
+        if (all) return true;
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(delay);
+    }
+}
+
 // Topics the reset must not delete: Kafka's and Schema Registry's internal ones ("__...",
 // "_schemas") and those another service stores its state in (Connect's *_topic parameters).
 std::set<std::string> protected_topics(const SeedTarget& t) {
@@ -315,6 +368,41 @@ std::set<std::string> protected_topics(const SeedTarget& t) {
             if (s.params.is_mapping())
                 for (const auto& e : s.params.entries())
                     if (e.key.ends_with("_topic") && e.value.is_scalar()) out.insert(e.value.text());
+    return out;
+}
+
+// Prefixes of the topics the profile's declared connectors write ("cdc." for a Debezium connector
+// with topic.prefix cdc; database.server.name before Debezium 2). A running connector keeps
+// producing to its topics and Connect does not create a deleted one again, so a reset empties them
+// instead of deleting them.
+std::vector<std::string> connector_topic_prefixes(const SeedTarget& t) {
+    std::vector<std::string> out;
+    if (!t.profile) return out;
+    for (const auto& d : t.profile->seeds) {
+        if (d.kind != "connect") continue;
+        const Value* list = d.spec.find("connectors");
+        if (!list) continue;
+        for (const auto& c : list->items()) {
+            // The inline config wins over the file's, as in the connect seeder.
+            nlohmann::json config = nlohmann::json::object();
+            if (const Value* file = c.find("config_file")) {
+                try {
+                    auto j = nlohmann::json::parse(read_seed_file(d, file->text(), *file), nullptr, false);
+                    if (j.is_object() && j.contains("config") && j["config"].is_object()) j = j["config"];
+                    if (j.is_object()) config = j;
+                } catch (const Error&) {
+                    // The connect seeder reports an unreadable file.
+                }
+            }
+            if (const Value* inline_config = c.find("config"); inline_config && inline_config->is_mapping())
+                for (const auto& e : inline_config->entries()) config[e.key] = e.value.to_json();
+            for (const char* key : {"topic.prefix", "database.server.name"})
+                if (config.contains(key) && config[key].is_string() && !config[key].get<std::string>().empty()) {
+                    out.push_back(config[key].get<std::string>() + ".");
+                    break;
+                }
+        }
+    }
     return out;
 }
 
@@ -366,8 +454,15 @@ void seed_kafka(const SeedJob& job, SeedSink& sink) {
     }
     if (interrupted(job.target)) return;
 
-    report_results(job, sink, admin.create(to_create), Outcome::created, {});
-    report_results(job, sink, admin.grow(to_grow), Outcome::drift, details);
+    std::map<std::string, int> made;  // topics created or grown: partitions to wait for
+    auto created = admin.create(to_create);
+    for (const auto& t : to_create)
+        if (created[t.name].empty()) made[t.name] = t.partitions;
+    report_results(job, sink, created, Outcome::created, {});
+    auto grown = admin.grow(to_grow);
+    for (const auto& [name, count] : to_grow)
+        if (grown[name].empty()) made[name] = count;
+    report_results(job, sink, grown, Outcome::drift, details);
     if (!to_recreate.empty()) {
         std::vector<std::string> names;
         for (const auto& t : to_recreate) names.push_back(t.name);
@@ -380,8 +475,13 @@ void seed_kafka(const SeedJob& job, SeedSink& sink) {
         names.clear();
         for (const auto& t : again) names.push_back(t.name);
         wait_gone(admin, names, std::chrono::seconds(30));
-        report_results(job, sink, admin.create(again), Outcome::updated, details);
+        auto recreated = admin.create(again);
+        for (const auto& t : again)
+            if (recreated[t.name].empty()) made[t.name] = t.partitions;
+        report_results(job, sink, recreated, Outcome::updated, details);
     }
+    if (!wait_listed(admin, made, std::chrono::seconds(15)))
+        report(sink, job, "topics", Outcome::failed, "created topics are not all listed by the broker after 15 s");
 
     if (compare_configs.empty()) return;
     std::vector<std::string> names;
@@ -422,14 +522,34 @@ void unseed_kafka(const SeedJob& job, SeedSink& sink) {
     KafkaAdmin admin(job.target.service->probe);
     auto existing = admin.topics();
     auto keep = protected_topics(job.target);
+    auto prefixes = connector_topic_prefixes(job.target);
     std::set<std::string> declared;
     for (const auto& t : declared_topics(*job.decl)) declared.insert(t.name);
     std::vector<std::string> doomed;
+    std::map<std::string, int> emptied;
     std::map<std::string, std::string> why;
     for (const auto& [name, info] : existing) {
         if (name.starts_with("_") || keep.count(name)) continue;
+        bool connector_output = !declared.count(name) &&
+                                std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.starts_with(p); });
+        if (connector_output) {
+            emptied[name] = info.partitions;
+            continue;
+        }
         doomed.push_back(name);
         why[name] = declared.count(name) ? "deleted to recreate" : "not declared: deleted";
+    }
+    // A compacted topic refuses DeleteRecords: deleting it is then the only way to empty it.
+    auto truncated = admin.truncate(emptied);
+    KafkaAdmin::Results kept;
+    for (const auto& [name, err] : truncated) {
+        if (err.empty()) {
+            kept[name] = "";
+            why[name] = "records deleted (a declared connector writes to it)";
+        } else {
+            doomed.push_back(name);
+            why[name] = "a declared connector writes to it, records not deletable (" + err + "): deleted";
+        }
     }
     auto results = admin.remove(doomed);
     std::vector<std::string> gone;
@@ -438,6 +558,7 @@ void unseed_kafka(const SeedJob& job, SeedSink& sink) {
     if (!wait_gone(admin, gone, std::chrono::seconds(30)))
         report(sink, job, "topics", Outcome::failed, "deleted topics are still listed after 30 s");
     report_results(job, sink, results, Outcome::removed, why);
+    report_results(job, sink, kept, Outcome::removed, why);
 }
 
 }  // namespace devenv

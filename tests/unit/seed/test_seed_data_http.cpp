@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -38,16 +39,27 @@ std::vector<std::string> path_parts(const std::string& target) {
     return parts;
 }
 
-// Kafka Connect: /connectors/NAME/config (GET, PUT), /connectors/NAME/status, DELETE /connectors/NAME.
+// Kafka Connect: /connectors/NAME/config (GET, PUT), /connectors/NAME/status, DELETE /connectors/NAME,
+// PUT /connectors/NAME/stop and DELETE /connectors/NAME/offsets (only on a stopped connector).
 struct FakeConnect {
     std::mutex mu;
     std::map<std::string, json> configs;
     std::map<std::string, int> status_calls;
+    std::set<std::string> stopped;
+    std::vector<std::string> offsets_deleted;
     LocalHttpServer server{[this](const SeenRequest& r) { return handle(r); }};
 
     Reply handle(const SeenRequest& r) {
         std::lock_guard lock(mu);
         auto p = path_parts(r.target);
+        if (p.size() == 4 && p[0] == "connector-plugins" && p[3] == "validate" && r.method == "PUT") {
+            auto c = json::parse(r.body);
+            json value = {{"name", "plugin.name"}, {"errors", json::array()}};
+            if (c.value("plugin.name", "") == "nope")
+                value["errors"].push_back("The 'plugin.name' value is invalid: Value must be one of decoderbufs, pgoutput");
+            return json_reply(200, {{"name", p[1]}, {"error_count", value["errors"].size()},
+                                    {"configs", json::array({{{"definition", {{"name", "x"}}}}, {{"value", value}}})}});
+        }
         if (p.size() < 2 || p[0] != "connectors") return json_reply(404, {{"error_code", 404}, {"message", "HTTP 404 Not Found"}});
         const std::string& name = p[1];
         bool known = configs.count(name) > 0;
@@ -55,7 +67,20 @@ struct FakeConnect {
         if (p.size() == 2 && r.method == "DELETE") {
             if (!known) return json_reply(404, not_found);
             configs.erase(name);
+            stopped.erase(name);
             return Reply{204, {}, ""};
+        }
+        if (p.size() == 3 && p[2] == "stop" && r.method == "PUT") {
+            if (!known) return json_reply(404, not_found);
+            stopped.insert(name);
+            return Reply{202, {}, ""};
+        }
+        if (p.size() == 3 && p[2] == "offsets" && r.method == "DELETE") {
+            if (!known) return json_reply(404, not_found);
+            if (!stopped.count(name))
+                return json_reply(400, {{"error_code", 400}, {"message", "Connectors must be in the STOPPED state"}});
+            offsets_deleted.push_back(name);
+            return json_reply(200, {{"message", "The offsets for this connector have been reset successfully"}});
         }
         if (p.size() == 3 && p[2] == "config" && r.method == "GET") {
             if (!known) return json_reply(404, not_found);
@@ -68,6 +93,8 @@ struct FakeConnect {
             if (!c.contains("connector.class"))
                 return json_reply(400, {{"error_code", 400},
                                         {"message", "Connector config {} contains no connector type"}});
+            if (c.value("plugin.name", "") == "nope")  // as Connect 4.3 answers for Debezium 3.6
+                return json_reply(500, {{"error_code", 500}, {"message", "Cannot invoke ConfigValueInfo.errors()"}});
             configs[name] = c;
             status_calls[name] = 0;
             return json_reply(known ? 200 : 201, {{"name", name}, {"config", c}, {"tasks", json::array()}});
@@ -81,7 +108,9 @@ struct FakeConnect {
                 tasks.push_back({{"id", 0}, {"state", broken ? "FAILED" : "RUNNING"},
                                  {"trace", "org.apache.kafka.connect.errors.ConnectException: cannot reach db"}});
             }
-            return json_reply(200, {{"name", name}, {"connector", {{"state", "RUNNING"}}}, {"tasks", tasks}});
+            if (stopped.count(name)) tasks = json::array();
+            return json_reply(200, {{"name", name}, {"connector", {{"state", stopped.count(name) ? "STOPPED" : "RUNNING"}}},
+                                    {"tasks", tasks}});
         }
         return json_reply(405, {{"error_code", 405}, {"message", "HTTP 405 Method Not Allowed"}});
     }
@@ -201,15 +230,20 @@ connectors:
   - {name: no-class, config: {topic.prefix: x}}
   - {name: broken, config: {connector.class: X, fail: "yes"}}
   - {name: missing-file, config_file: nope.json}
+  - {name: invalid, config: {connector.class: X, plugin.name: nope}}
 )");
     auto errors = f.seed();
     CHECK(detail_of(errors, "connector no-class") == "HTTP 400: 400 Connector config {} contains no connector type");
     CHECK(detail_of(errors, "connector broken") ==
           "created, but task 0 FAILED: org.apache.kafka.connect.errors.ConnectException: cannot reach db");
     CHECK(detail_of(errors, "connector missing-file").find("cannot read seed file") != std::string::npos);
-    CHECK(count(errors, Outcome::failed) == 3);
+    CHECK(detail_of(errors, "connector invalid") ==
+          "Connect rejects the config: plugin.name: The 'plugin.name' value is invalid: Value must be one of decoderbufs, "
+          "pgoutput (HTTP 500: 500 Cannot invoke ConfigValueInfo.errors())");
+    CHECK(count(errors, Outcome::failed) == 4);
 
-    // Reset: the declared connectors are deleted and registered again.
+    // Reset: the declared connectors are stopped, their offsets deleted (so a source connector
+    // starts over, Debezium with a new snapshot), deleted and registered again.
     f.declare("connect", "connectors: [{name: app-cdc, config: {connector.class: X}}]");
     REQUIRE_FALSE(f.seed().any_failed());
     fake.configs["app-cdc"]["changed-by-app"] = "1";
@@ -218,8 +252,11 @@ connectors:
     auto results = sink.results();
     REQUIRE(results.size() == 2);
     CHECK(results[0].outcome == Outcome::removed);
+    CHECK(results[0].detail == "offsets deleted, deleted to re-register");
     CHECK(results[1].outcome == Outcome::created);
     CHECK_FALSE(fake.configs["app-cdc"].contains("changed-by-app"));
+    CHECK(fake.offsets_deleted == std::vector<std::string>{"app-cdc"});
+    CHECK(fake.stopped.empty());
 }
 
 TEST_CASE("seed schema_registry (fake REST server): register, unchanged despite spacing, new version on drift, 409/422") {
