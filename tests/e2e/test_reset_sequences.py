@@ -51,6 +51,9 @@ def run_sequence(e, profile, write, check, rng, seed):
                 docker("restart", "-t", "3", c["Id"], check=True)
             r = e.devenv("wait")
             assert r.code == 0, (where, r)
+            # An in-memory emulator (moto) comes back empty: seeding again is the user's next step.
+            r = e.devenv("seed")
+            assert r.code == 0, (where, r)
     write(STEPS)
     r = e.devenv("reset")
     assert r.code == 0, (f"seed {seed}, steps {log}", r)
