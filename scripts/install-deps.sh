@@ -13,6 +13,8 @@ pkgs=(
   docker.io mmdebstrap
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
+  # curl: tests/e2e/test_localstack.py reads /_localstack/health and posts to a queue URL
+  curl
   # shells the completion scripts are tested in
   zsh fish
   # the packaging test renders the installed man page
