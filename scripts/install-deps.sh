@@ -15,7 +15,8 @@ pkgs=(
   maven
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
-  # independent clients: HTTP (presigned S3 URLs, Vault, Prometheus, Connect REST) and Kafka
+  # independent clients: HTTP (LocalStack health and queue URLs, presigned S3 URLs, Vault,
+  # Prometheus, Connect REST) and Kafka
   kcat curl
   # shells the completion scripts are tested in
   zsh fish

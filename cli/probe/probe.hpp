@@ -16,6 +16,7 @@ struct ProbeResult {
     bool ready = false;
     std::string detail;  // why not ("connection refused", "HTTP 503", "dynamodb: ...")
     std::chrono::microseconds latency{0};
+    bool fatal = false;  // asking again cannot help (an init hook failed): the wait fails now
 };
 
 // Keeps what one service's probe reuses between attempts (HTTP connections).

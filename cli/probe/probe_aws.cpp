@@ -5,6 +5,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "aws/client.hpp"
 #include "aws/ping.hpp"
@@ -14,6 +16,58 @@
 #include "util/thread_group.hpp"
 
 namespace devenv {
+
+namespace {
+
+// LocalStack's GET /_localstack/init/STAGE: {"completed": bool, "scripts": [{"stage", "name",
+// "state": INACTIVE|RUNNING|SUCCESSFUL|ERROR}]}. Not ready until the stage completed; a script in
+// ERROR fails the wait at once (its output is in the container log, which the failure shows).
+void check_init_stage(const ProbeSpec& spec, HttpClient& http, ProbeResult& result) {
+    HttpRequest req;
+    req.url = fmt::format("http://{}:{}/_localstack/init/{}", spec.host, spec.port, spec.init_stage);
+    req.timeout = std::min(std::chrono::milliseconds{5000}, spec.timeout);
+    req.connect_timeout = std::min(std::chrono::milliseconds{1000}, spec.timeout);
+    HttpResponse r = http.send(req);
+    result.ready = false;
+    if (!r.ok()) {
+        result.detail = fmt::format("{} init hooks: {}", spec.init_stage, short_detail(r.error));
+        return;
+    }
+    // An emulator without init hooks (moto) has no such path: nothing to wait for.
+    if (r.status == 404) {
+        result.ready = true;
+        return;
+    }
+    auto doc = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+    if (r.status != 200 || !doc.is_object()) {
+        result.detail = fmt::format("{} init hooks: HTTP {}", spec.init_stage, r.status);
+        return;
+    }
+    std::vector<std::string> failed, pending;
+    for (const auto& s : doc.value("scripts", nlohmann::json::array())) {
+        if (!s.is_object()) continue;
+        std::string name = s.value("name", std::string("?"));
+        std::string state = s.value("state", std::string());
+        if (state == "ERROR") failed.push_back(name);
+        else if (state != "SUCCESSFUL") pending.push_back(name);
+    }
+    if (!failed.empty()) {
+        result.fatal = true;
+        result.detail = fmt::format("init hook{} {} in {}.d failed (its output is in the log below)",
+                                    failed.size() == 1 ? "" : "s", fmt::join(failed, ", "), spec.init_stage);
+        return;
+    }
+    const auto& completed = doc["completed"];
+    if (!completed.is_boolean() || !completed.get<bool>()) {
+        result.detail = pending.empty() ? fmt::format("{} init hooks have not run yet", spec.init_stage)
+                                        : fmt::format("{} init hooks running: {}", spec.init_stage, fmt::join(pending, ", "));
+        return;
+    }
+    result.ready = true;
+    result.detail += fmt::format("; {} init hooks done", spec.init_stage);
+}
+
+}  // namespace
 
 ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
     using namespace std::chrono;
@@ -62,6 +116,7 @@ ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
         if (!results[i].ok()) return failure(wanted[i], results[i]);
     result.ready = true;
     result.detail = fmt::format("{} answered", fmt::join(wanted, ", "));
+    if (!spec.init_stage.empty()) check_init_stage(spec, *ctx.http, result);
     result.latency = duration_cast<microseconds>(steady_clock::now() - start);
     return result;
 }

@@ -180,6 +180,7 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                     return;
                 }
                 out.detail = r.detail;
+                if (r.fatal) break;
                 if (Clock::now() + delay >= deadline) {
                     out.detail = fmt::format("not ready after {} s: {}",
                                              std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count(),

@@ -8,6 +8,7 @@
 
 #include "profile/schemas.hpp"
 #include "util/interpolate.hpp"
+#include "util/strings.hpp"
 #include "util/suggest.hpp"
 #include "yaml/merge.hpp"
 
@@ -244,6 +245,13 @@ Instance instantiate_template(const Value& tmpl_in, const InstantiateArgs& args)
     out.exports = part("exports", Value::mapping());
     if (const Value* seeds = tmpl.find("seeds"))
         for (const auto& s : seeds->items()) out.seeds.push_back(s.text());
+    if (tmpl.find("serves")) {
+        Value serves = part("serves", Value());
+        if (serves.is_sequence())
+            for (const auto& s : serves.items()) out.serves.push_back(s.text());
+        else if (!serves.is_null() && !serves.text().empty())
+            out.serves = split(serves.text(), ',');
+    }
     return out;
 }
 

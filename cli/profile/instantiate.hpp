@@ -16,6 +16,7 @@ struct Instance {
     Value probe;     // probe declaration (may be null)
     Value exports;   // name -> string
     std::vector<std::string> seeds;
+    std::vector<std::string> serves;   // AWS services served (template `serves:`); empty: all
     std::vector<std::string> secrets;  // values of secret params
 };
 

@@ -339,6 +339,7 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
         probe_decl = inst.probe;
         exports = inst.exports;
         svc.seed_kinds = inst.seeds;
+        svc.serves = inst.serves;
         svc.secrets = inst.secrets;
     } else {
         if (decl.find("with"))

@@ -32,6 +32,7 @@ struct Service {
     ProbeSpec probe;                // kind "none" when nothing is probed beyond "running"
     std::vector<Export> exports;
     std::vector<std::string> seed_kinds;  // what seed.<this service> may declare
+    std::vector<std::string> serves;      // AWS services an emulator serves (empty: all)
     std::vector<std::string> depends_on;  // services this one waits for
     std::vector<int> host_ports;          // published host ports (after --port-offset)
     std::vector<std::string> secrets;     // secret values (for masking)

@@ -44,6 +44,7 @@ ProbeSpec probe_from_decl(const Value& decl, const Value& compose, const std::ve
     if (const Value* v = decl.is_mapping() ? decl.find("services") : nullptr)
         for (const auto& s : v->items()) p.aws_services.push_back(s.text());
     text("region", p.region);
+    text("init_stage", p.init_stage);
     text("pattern", p.pattern);
     if (const Value* v = decl.is_mapping() ? decl.find("command") : nullptr)
         for (const auto& s : v->items()) p.command.push_back(s.text());

@@ -24,6 +24,9 @@ struct ProbeSpec {
     // aws
     std::vector<std::string> aws_services;  // dynamodb sqs ssm s3 cognito-idp events secretsmanager sts
     std::string region = "us-east-1";
+    // LocalStack init stage (boot start ready) whose hooks must have run (GET
+    // /_localstack/init/STAGE) once the services answer; empty: none asked.
+    std::string init_stage;
     // log (regex on the container log) and exec (command in the container), docker (healthcheck)
     std::string pattern;
     std::vector<std::string> command;

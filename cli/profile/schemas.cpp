@@ -56,6 +56,7 @@ SchemaPtr probe_fields() {
         opt("database", string()),
         opt("services", list(string())),
         opt("region", string()),
+        opt("init_stage", choice({"boot", "start", "ready"})),
         opt("pattern", string()),
         opt("command", list(string())),
         opt("timeout", duration()),
@@ -331,7 +332,9 @@ SchemaPtr template_schema() {
                        opt("variants", map(variant)), req("service", map(any())), opt("volumes", map(any())),
                        // Probe fields hold ${params}: checked after instantiation.
                        opt("configs", map(any())), opt("probe", map(any())), opt("exports", map(string())),
-                       opt("seeds", list(choice(seed_kinds())))});
+                       opt("seeds", list(choice(seed_kinds()))),
+                       // AWS services the emulator serves (${params} allowed); empty: all.
+                       opt("serves", any())});
     }();
     return s;
 }

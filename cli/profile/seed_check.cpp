@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "profile/schemas.hpp"
+#include "util/error.hpp"
 #include "util/suggest.hpp"
 
 namespace devenv {
@@ -25,6 +26,30 @@ void must_name(const Value& ref, const std::set<std::string>& known, const std::
     if (auto near = suggest(ref.text(), v)) e.hint(fmt::format("did you mean '{}'?", *near));
     else if (!v.empty()) e.hint(fmt::format("declared: {}", fmt::join(v, ", ")));
     throw e;
+}
+
+// The AWS service a seed kind talks to; "" for kinds that are no AWS service.
+std::string_view aws_service_of(std::string_view kind) {
+    if (kind == "cognito") return "cognito-idp";
+    if (kind == "eventbridge") return "events";
+    for (std::string_view k : {"dynamodb", "sqs", "ssm", "s3", "secretsmanager"})
+        if (kind == k) return k;
+    return "";
+}
+
+// An emulator that serves only some services (LocalStack's SERVICES) answers a seed of another
+// with an error late in `up`; say so while loading, at the seed block.
+void check_served(const Service& svc, const std::string& kind, const Mark& mark, const std::string& path) {
+    std::string_view needed = aws_service_of(kind);
+    if (needed.empty() || svc.serves.empty()) return;
+    for (const auto& s : svc.serves)
+        if (s == needed) return;
+    throw error_at(mark, path,
+                   fmt::format("service '{}' does not serve {}, which '{}' seeds need (it serves: {})", svc.name,
+                               needed, kind, fmt::join(svc.serves, ", ")))
+        .hint(fmt::format("add {} to services.{}.with.services, or drop the block with `{}: ~` "
+                          "(--set {}=null)",
+                          needed, svc.name, kind, path));
 }
 
 void check_references(const Value& svc_seed, const std::string& path) {
@@ -106,6 +131,8 @@ std::vector<SeedDecl> check_seed(const Value& seed, const Profile& profile) {
                            fmt::format("expected a mapping of seed kinds, got {}", svc_entry.value.type_name()));
         for (const auto& kind_entry : svc_entry.value.entries()) {
             std::string kpath = join_path(spath, kind_entry.key);
+            // `KIND: ~` (null) drops a block a parent profile declared.
+            if (kind_entry.value.is_null()) continue;
             SchemaPtr schema = seed_kind_schema(kind_entry.key);
             if (!schema) {
                 Error e = error_at(kind_entry.key_mark, kpath, fmt::format("unknown seed kind '{}'", kind_entry.key));
@@ -122,6 +149,7 @@ std::vector<SeedDecl> check_seed(const Value& seed, const Profile& profile) {
                                fmt::format("service '{}' ({}) does not take '{}' seeds; it takes: {}", svc->name, what,
                                            kind_entry.key, fmt::join(svc->seed_kinds, ", ")));
             }
+            check_served(*svc, kind_entry.key, kind_entry.key_mark, kpath);
             validate(kind_entry.value, *schema, kpath);
             std::string base;
             if (kind_entry.key_mark.file) base = kind_entry.key_mark.file->base_dir;

@@ -2,6 +2,7 @@
 // 4.x has no state-reset endpoint (POST /_localstack/state/reset is served by a Pro plugin,
 // localstack.pro.core.persistence.reset), so everything of every seedable kind is deleted,
 // declared or not (what the application added goes too), and the seed is applied again.
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <thread>
@@ -309,10 +310,23 @@ struct Deleter {
 
 bool delete_all_aws_resources(const SeedTarget& target, const std::string& service, SeedSink& sink) {
     Deleter d{target, service, sink};
-    const std::function<void()> kinds[] = {[&] { d.dynamodb(); }, [&] { d.sqs(); },           [&] { d.ssm(); },
-                                           [&] { d.s3(); },       [&] { d.secretsmanager(); }, [&] { d.eventbridge(); },
-                                           [&] { d.cognito(); }};
-    for_each_parallel(target, std::size(kinds), [&](AwsClient&, std::size_t i) { kinds[i](); }, std::size(kinds));
+    struct Kind {
+        std::string_view aws;  // the AWS service it lives in
+        std::function<void()> remove;
+    };
+    const Kind all[] = {{"dynamodb", [&] { d.dynamodb(); }},
+                        {"sqs", [&] { d.sqs(); }},
+                        {"ssm", [&] { d.ssm(); }},
+                        {"s3", [&] { d.s3(); }},
+                        {"secretsmanager", [&] { d.secretsmanager(); }},
+                        {"events", [&] { d.eventbridge(); }},
+                        {"cognito-idp", [&] { d.cognito(); }}};
+    // A service the emulator does not serve (LocalStack's SERVICES) holds nothing: not asked.
+    const auto& serves = target.service->serves;
+    std::vector<const Kind*> kinds;
+    for (const auto& k : all)
+        if (serves.empty() || std::find(serves.begin(), serves.end(), k.aws) != serves.end()) kinds.push_back(&k);
+    for_each_parallel(target, kinds.size(), [&](AwsClient&, std::size_t i) { kinds[i]->remove(); }, kinds.size());
     return d.failures == 0 && !interrupted(target);
 }
 

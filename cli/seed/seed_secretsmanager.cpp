@@ -1,6 +1,9 @@
 // The `secretsmanager` seed kind: secrets with a string value, or a mapping (or list) stored as
 // JSON. A different current value gets a new version (PutSecretValue); secrets are seeded
 // concurrently.
+#include <cstdint>
+#include <random>
+
 #include <fmt/format.h>
 
 #include "seed/aws_seed_support.hpp"
@@ -15,6 +18,18 @@ using namespace aws_seed;
 
 constexpr std::string_view kService = "secretsmanager";
 
+// ClientRequestToken, the version id of CreateSecret and PutSecretValue: an idempotency token
+// that AWS SDKs fill in by themselves. LocalStack requires it (400 InvalidRequestException "You
+// must provide a ClientRequestToken value"); moto makes one up. A random UUID (version 4).
+std::string request_token() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::uint64_t hi = rng(), lo = rng();
+    hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
+    lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
+    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,
+                       lo & 0xFFFFFFFFFFFFull);
+}
+
 std::string secret_string(const Value& v) { return v.is_scalar() ? v.text() : v.to_json().dump(); }
 
 // JSON values compare as JSON (key order and spacing do not matter).
@@ -27,6 +42,10 @@ bool same_value(const Value& declared, const std::string& have) {
     }
 }
 
+json put_value(const std::string& name, const Value& value) {
+    return {{"SecretId", name}, {"SecretString", secret_string(value)}, {"ClientRequestToken", request_token()}};
+}
+
 void seed_secret(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& s) {
     std::string name = text(s.find("name"));
     std::string resource = "secret " + name;
@@ -37,7 +56,7 @@ void seed_secret(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& 
     require_reachable(g, c);
     if (g.ok()) {
         if (same_value(value, jstr(g.json(), "SecretString"))) return report(sink, job, resource, Outcome::unchanged);
-        AwsResult p = c.call_json(kService, "PutSecretValue", {{"SecretId", name}, {"SecretString", secret_string(value)}});
+        AwsResult p = c.call_json(kService, "PutSecretValue", put_value(name, value));
         require_reachable(p, c);
         if (!p.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(p, &value));
         return report(sink, job, resource, Outcome::updated, "value differed");
@@ -47,13 +66,13 @@ void seed_secret(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& 
         AwsResult r = c.call_json(kService, "RestoreSecret", {{"SecretId", name}});
         require_reachable(r, c);
         if (!r.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(r, &s));
-        AwsResult p = c.call_json(kService, "PutSecretValue", {{"SecretId", name}, {"SecretString", secret_string(value)}});
+        AwsResult p = c.call_json(kService, "PutSecretValue", put_value(name, value));
         require_reachable(p, c);
         if (!p.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(p, &value));
         return report(sink, job, resource, Outcome::updated, "restored from scheduled deletion");
     }
     if (g.code != "ResourceNotFoundException") return report(sink, job, resource, Outcome::failed, failure_detail(g, &s));
-    json in = {{"Name", name}, {"SecretString", secret_string(value)}};
+    json in = {{"Name", name}, {"SecretString", secret_string(value)}, {"ClientRequestToken", request_token()}};
     if (!desc.empty()) in["Description"] = desc;
     AwsResult cr = c.call_json(kService, "CreateSecret", in);
     require_reachable(cr, c);

@@ -116,3 +116,55 @@ TEST_SUITE("profile.load") {
         CHECK(error_of(p.options()).find("cycle: ") != std::string::npos);
     }
 }
+
+TEST_SUITE("profile.seed_served") {
+    // An emulator template that serves only the listed AWS services (as localstack's SERVICES).
+    constexpr const char* kEmu =
+        "template: emu\ndescription: d\nparams:\n  services: {type: list, default: [sqs, s3]}\n"
+        "service: {image: emu}\nseeds: [dynamodb, sqs, s3, cognito]\nserves: \"${services}\"\n";
+
+    TEST_CASE("a seed of an AWS service the emulator does not serve is a profile error at the block") {
+        TempProject p;
+        p.write(".devenv/templates/emu.yaml", kEmu);
+        p.write("devenv.yaml",
+                "services:\n  aws: {template: emu}\nseed:\n  aws:\n    sqs: {queues: [{name: q}]}\n"
+                "    dynamodb: {tables: [{name: t, attributes: {pk: S}, hash_key: pk}]}\n");
+        std::string e = error_of(p.options());
+        CHECK(e.find("6:5: service 'aws' does not serve dynamodb") == 0);
+        CHECK(e.find("it serves: sqs, s3") != std::string::npos);
+        CHECK(e.find("add dynamodb to services.aws.with.services") != std::string::npos);
+        // Served once listed; cognito maps to cognito-idp.
+        LoadOptions o = p.options();
+        o.sets = {"services.aws.with.services=[sqs, s3, dynamodb]"};
+        CHECK(error_of(o) == "no error");
+        p.write("devenv.yaml", "services:\n  aws: {template: emu}\nseed:\n  aws:\n    cognito: {user_pools: [{name: u}]}\n");
+        CHECK(error_of(p.options()).find("does not serve cognito-idp") != std::string::npos);
+    }
+
+    TEST_CASE("`KIND: ~` drops a block, from a file or with --set KIND=null") {
+        TempProject p;
+        p.write(".devenv/templates/emu.yaml", kEmu);
+        p.write("base.yaml",
+                "services:\n  aws: {template: emu}\nseed:\n  aws:\n    sqs: {queues: [{name: q}]}\n"
+                "    dynamodb: {tables: [{name: t, attributes: {pk: S}, hash_key: pk}]}\n");
+        p.write("devenv.yaml", "extends: ./base.yaml\nseed:\n  aws:\n    dynamodb: ~\n");
+        Profile prof = load_profile(p.options());
+        REQUIRE(prof.seeds.size() == 1);
+        CHECK(prof.seeds[0].kind == "sqs");
+        p.write("devenv.yaml", "extends: ./base.yaml\n");
+        LoadOptions o = p.options();
+        o.sets = {"seed.aws.dynamodb=null"};
+        CHECK(load_profile(o).seeds.size() == 1);
+    }
+
+    TEST_CASE("a template without `serves` (moto) serves every service") {
+        TempProject p;
+        p.write(".devenv/templates/emu.yaml",
+                "template: emu\ndescription: d\nparams:\n  services: {type: list, default: [sqs]}\n"
+                "service: {image: emu}\nseeds: [dynamodb, sqs]\n");
+        p.write("devenv.yaml",
+                "services:\n  aws: {template: emu}\nseed:\n  aws:\n"
+                "    dynamodb: {tables: [{name: t, attributes: {pk: S}, hash_key: pk}]}\n");
+        CHECK(error_of(p.options()) == "no error");
+    }
+}

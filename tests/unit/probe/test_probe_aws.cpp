@@ -1,0 +1,114 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "probe/probe.hpp"
+#include "test_probe_support.hpp"
+
+using namespace devenv;
+using devenv::test::TestServer;
+
+namespace {
+
+// A LocalStack-shaped server: POST / answers every signed read with {}, GET
+// /_localstack/init/ready answers what the test put in `init` (404 when empty, like moto).
+struct FakeLocalStack {
+    std::mutex mu;
+    std::string init;
+    std::atomic<int> init_asks{0};
+
+    void serve(int fd) {
+        for (;;) {
+            auto req = test::read_until(fd, "\r\n\r\n");
+            if (req.find("\r\n\r\n") == std::string::npos) return;
+            if (auto cl = req.find("Content-Length: "); cl != std::string::npos) {
+                std::size_t n = std::stoul(req.substr(cl + 16));
+                std::size_t have = req.size() - req.find("\r\n\r\n") - 4;
+                if (n > have) test::read_exact(fd, n - have);
+            }
+            int status = 200;
+            std::string body = "{}";
+            if (req.starts_with("GET /_localstack/init/ready ")) {
+                ++init_asks;
+                std::lock_guard<std::mutex> lock(mu);
+                if (init.empty()) status = 404, body = "not found";
+                else body = init;
+            }
+            test::send_all(fd, fmt::format("HTTP/1.1 {} X\r\nContent-Type: application/json\r\n"
+                                           "Content-Length: {}\r\n\r\n{}",
+                                           status, body.size(), body));
+        }
+    }
+    void set(std::string s) {
+        std::lock_guard<std::mutex> lock(mu);
+        init = std::move(s);
+    }
+};
+
+ProbeSpec aws_spec(int port) {
+    ProbeSpec spec;
+    spec.kind = "aws";
+    spec.port = port;
+    spec.aws_services = {"sqs", "ssm"};
+    spec.init_stage = "ready";
+    return spec;
+}
+
+}  // namespace
+
+TEST_SUITE("probe") {
+
+TEST_CASE("aws: LocalStack's ready.d hooks: running, done, failed") {
+    FakeLocalStack ls;
+    TestServer server([&](int fd) { ls.serve(fd); });
+    ProbeContext ctx;
+    ProbeSpec spec = aws_spec(server.port());
+
+    ls.set(R"({"completed": false, "scripts": [{"stage": "READY", "name": "10-a.sh", "state": "RUNNING"},
+              {"stage": "READY", "name": "20-b.sh", "state": "INACTIVE"}]})");
+    ProbeResult r = probe_aws(spec, ctx);
+    CHECK_FALSE(r.ready);
+    CHECK_FALSE(r.fatal);
+    CHECK(r.detail == "ready init hooks running: 10-a.sh, 20-b.sh");
+
+    ls.set(R"({"completed": false, "scripts": []})");
+    r = probe_aws(spec, ctx);
+    CHECK_FALSE(r.ready);
+    CHECK(r.detail == "ready init hooks have not run yet");
+
+    ls.set(R"({"completed": true, "scripts": [{"stage": "READY", "name": "10-a.sh", "state": "SUCCESSFUL"}]})");
+    r = probe_aws(spec, ctx);
+    CHECK(r.ready);
+    CHECK(r.detail == "sqs, ssm answered; ready init hooks done");
+
+    // A failed hook: asking again cannot help, the wait fails now.
+    ls.set(R"({"completed": true, "scripts": [{"stage": "READY", "name": "10-a.sh", "state": "SUCCESSFUL"},
+              {"stage": "READY", "name": "20-b.sh", "state": "ERROR"}]})");
+    r = probe_aws(spec, ctx);
+    CHECK_FALSE(r.ready);
+    CHECK(r.fatal);
+    CHECK(r.detail.find("init hook 20-b.sh in ready.d failed") == 0);
+}
+
+TEST_CASE("aws: without init_stage the hooks are not asked; an emulator without them (404) is ready") {
+    FakeLocalStack ls;
+    TestServer server([&](int fd) { ls.serve(fd); });
+    ProbeContext ctx;
+    ProbeSpec spec = aws_spec(server.port());
+    spec.init_stage.clear();
+    ls.set(R"({"completed": false, "scripts": []})");
+    CHECK(probe_aws(spec, ctx).ready);
+    CHECK(ls.init_asks == 0);
+
+    spec.init_stage = "ready";
+    ls.set("");  // 404
+    ProbeResult r = probe_aws(spec, ctx);
+    CHECK(r.ready);
+    CHECK(ls.init_asks == 1);
+}
+
+}  // TEST_SUITE
