@@ -138,7 +138,7 @@ TEST_CASE("5xx, throttling and dropped connections are retried") {
     CHECK(server.seen().size() == 4);
 }
 
-TEST_CASE("retries stop after max_attempts with a doubling backoff") {
+TEST_CASE("retries stop after max_attempts with a doubling, jittered backoff") {
     FakeHttpServer server({reply(503, "<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>")});
     AwsConfig cfg = config_for(server);
     cfg.first_backoff = milliseconds{20};
@@ -150,7 +150,8 @@ TEST_CASE("retries stop after max_attempts with a doubling backoff") {
     CHECK(r.attempts == 4);
     CHECK(r.code == "ServiceUnavailable");
     CHECK(r.message == "busy");
-    CHECK(took >= milliseconds{20 + 40 + 80});
+    // Each wait is between half the backoff and all of it (full jitter): 10-20, 20-40, 40-80 ms.
+    CHECK(took >= milliseconds{10 + 20 + 40});
     CHECK(server.seen().size() == 4);
 }
 
