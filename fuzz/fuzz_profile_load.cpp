@@ -7,6 +7,7 @@
 // in the project: .env, .devenv/profiles/base.yaml, .devenv/templates/db.yaml, other.yaml)
 // or "=== args" (lines "overlay NAME", "set PATH=VALUE", "offset N", "profile NAME").
 // Expected failures are devenv::Error; anything else escaping is a finding.
+// fuzz-links: devenv_render
 #include <unistd.h>
 
 #include <cmath>
@@ -98,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (verb == "overlay") opts.overlays.emplace_back(arg);
                 else if (verb == "set") opts.sets.emplace_back(arg);
                 else if (verb == "profile" && safe_path(arg)) opts.profile = std::string(arg);
-                else if (verb == "offset" && !arg.empty() && arg.size() <= 4 &&
+                else if (verb == "offset" && !arg.empty() && arg.size() <= 5 &&
                          arg.find_first_not_of("0123456789") == std::string_view::npos)
                     opts.port_offset = std::stoi(std::string(arg));
                 body = next;

@@ -10,6 +10,8 @@
 #        FUZZ_WORK    where new corpus entries and logs go (default $FUZZ_BUILD/fuzz-work);
 #                     the seeds in fuzz/corpus/TARGET/ are read, never written
 #        FUZZ_NICE    nice level (default 19)
+#        FUZZ_KEEP_GOING=1  go on after a finding (libFuzzer's -fork=1 -ignore_*), to collect
+#                     every kind of finding in one long run; by default the first one stops it
 #
 # Each target runs with -timeout=1 (an input taking over 1 s is a finding), -rss_limit_mb=512
 # (so is one needing over 512 MB) and leak checking. A crash, leak, timeout or out-of-memory
@@ -58,19 +60,24 @@ run_one() {
     mkdir -p "$out/corpus" "$artifacts" "$corpus"
     local dict=()
     [[ -f fuzz/$t.dict ]] && dict=(-dict="fuzz/$t.dict")
+    local keep_going=()
+    [[ ${FUZZ_KEEP_GOING:-0} == 1 ]] && keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     local before
     before=$(find "$artifacts" -type f | wc -l)
     # Leaks are checked by libFuzzer itself (-detect_leaks=1, the default under ASan);
     # a UBSan report aborts (the tree is built with -fno-sanitize-recover=undefined).
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1} \
+    # A smaller quarantine than ASan's 256 MB, so -rss_limit_mb measures the parser, not ASan.
+    ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1}:detect_leaks=1:quarantine_size_mb=32" \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-        nice -n "$nice_level" "$build/fuzz/$t" "${dict[@]}" \
+        nice -n "$nice_level" "$build/fuzz/$t" "${dict[@]}" "${keep_going[@]}" \
         -max_total_time="$seconds" -timeout=1 -rss_limit_mb=512 -max_len="$(max_len "$t")" \
         -print_final_stats=1 -artifact_prefix="$artifacts/" \
         "$out/corpus" "$corpus" >"$out/log" 2>&1
     local rc=$?
     local execs found
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/log" | tail -1)
+    # In fork mode the parent prints "#EXECS: cov: ..." lines instead of final stats.
+    [[ -z $execs ]] && execs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$out/log" | tail -1)
     found=$(($(find "$artifacts" -type f | wc -l) - before))
     local verdict=ok
     if [[ $rc -ne 0 || $found -gt 0 ]]; then

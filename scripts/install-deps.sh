@@ -13,6 +13,8 @@ pkgs=(
   docker.io mmdebstrap
   # test clients and the end-to-end harness
   awscli postgresql-client redis-tools python3-pytest python3-jsonschema python3-yaml
+  # the sanitizer and fuzzing build (scripts/sanitize.sh: clang with ASan, UBSan, libFuzzer)
+  clang-14 libclang-rt-14-dev
   # shells the completion scripts are tested in
   zsh fish
   # the packaging test renders the installed man page
