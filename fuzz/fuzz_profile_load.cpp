@@ -57,13 +57,19 @@ bool safe_path(std::string_view p) {
     return p.back() != '/';
 }
 
+// One folder per process, removed at exit.
+struct ProjectRoot {
+    fs::path path = fs::temp_directory_path() / ("devenv-fuzz-" + std::to_string(::getpid()));
+    ProjectRoot() { fs::create_directories(path); }
+    ~ProjectRoot() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
 const fs::path& project_root() {
-    static const fs::path root = [] {
-        fs::path p = fs::temp_directory_path() / ("devenv-fuzz-" + std::to_string(::getpid()));
-        fs::create_directories(p);
-        return p;
-    }();
-    return root;
+    static const ProjectRoot root;
+    return root.path;
 }
 
 }  // namespace

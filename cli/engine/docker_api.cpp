@@ -337,7 +337,7 @@ ExecResult DockerApi::exec(const std::string& id, const std::vector<std::string>
     auto deadline = std::chrono::steady_clock::now() + 2s;
     while (true) {
         nlohmann::json info = get_json(fmt::format("/exec/{}/json", exec_id), what);
-        if (info.is_object() && !info.value("Running", false) && info.contains("ExitCode") && info["ExitCode"].is_number_integer())
+        if (info.is_object() && !(info.contains("Running") && info["Running"].is_boolean() && info["Running"].get<bool>()) && info.contains("ExitCode") && info["ExitCode"].is_number_integer())
             return ExecResult{info["ExitCode"].get<int>(), std::move(output.out), std::move(output.err)};
         if (std::chrono::steady_clock::now() > deadline)
             throw Error(ErrorKind::engine, fmt::format("cannot {}: the engine reports no exit code", what))

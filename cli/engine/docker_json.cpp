@@ -2,7 +2,9 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <cstdint>
 #include <ctime>
+#include <limits>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -17,16 +19,32 @@ std::string json_str(const nlohmann::json& j, const char* key) {
 
 namespace {
 
+// An int field; 0 when absent, not an integer, or out of int's range.
 int integer(const nlohmann::json& j, const char* key) {
     if (!j.is_object()) return 0;
     auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+    if (it == j.end() || !it->is_number_integer()) return 0;
+    if (it->is_number_unsigned())
+        return it->get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                   ? static_cast<int>(it->get<std::uint64_t>())
+                   : 0;
+    auto v = it->get<std::int64_t>();
+    return v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max() ? static_cast<int>(v) : 0;
+}
+
+// A boolean field; false when absent or not a boolean (json::value would throw on "yes" or 1).
+bool boolean(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) return false;
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() && it->get<bool>();
 }
 
 // The engine writes "0001-01-01T00:00:00Z" for a time that has not happened.
 std::string engine_time(std::string t) { return t.starts_with("0001-01-01") ? std::string() : t; }
 
+// "" for a time fmt cannot show (before 1970 or after 9999: an engine's answer, not a clock).
 std::string rfc3339(std::int64_t unix_seconds) {
+    if (unix_seconds < 0 || unix_seconds > 253402300799) return {};
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(static_cast<std::time_t>(unix_seconds)));
 }
 
@@ -59,7 +77,11 @@ ContainerInfo container_from_list(const nlohmann::json& j) {
     c.state = json_str(j, "State");
     c.status = json_str(j, "Status");
     if (j.contains("Labels")) c.service = json_str(j["Labels"], "com.docker.compose.service");
-    if (j.contains("Created") && j["Created"].is_number_integer()) c.created_at = rfc3339(j["Created"].get<std::int64_t>());
+    if (j.contains("Created") && j["Created"].is_number_integer() && !j["Created"].is_number_unsigned())
+        c.created_at = rfc3339(j["Created"].get<std::int64_t>());
+    else if (j.contains("Created") && j["Created"].is_number_unsigned() &&
+             j["Created"].get<std::uint64_t>() <= 253402300799u)
+        c.created_at = rfc3339(static_cast<std::int64_t>(j["Created"].get<std::uint64_t>()));
     if (j.contains("Ports") && j["Ports"].is_array())
         for (const auto& p : j["Ports"])
             c.ports.push_back({integer(p, "PrivatePort"), json_str(p, "Type"), json_str(p, "IP"), integer(p, "PublicPort")});
@@ -103,7 +125,7 @@ void apply_container_inspect(ContainerInfo& c, const nlohmann::json& j) {
         const auto& config = j["Config"];
         if (c.image.empty()) c.image = json_str(config, "Image");
         if (c.service.empty() && config.contains("Labels")) c.service = json_str(config["Labels"], "com.docker.compose.service");
-        c.tty = config.is_object() && config.value("Tty", false);
+        c.tty = boolean(config, "Tty");
     }
     if (c.ports.empty() && j.contains("NetworkSettings") && j["NetworkSettings"].is_object() &&
         j["NetworkSettings"].contains("Ports"))
@@ -116,14 +138,15 @@ void apply_container_inspect(ContainerInfo& c, const nlohmann::json& j) {
     c.started_at = engine_time(json_str(s, "StartedAt"));
     c.finished_at = engine_time(json_str(s, "FinishedAt"));
     c.error = json_str(s, "Error");
-    c.oom_killed = s.value("OOMKilled", false);
+    c.oom_killed = boolean(s, "OOMKilled");
     c.health.clear();
     c.health_log.clear();
     if (s.contains("Health") && s["Health"].is_object()) {
         c.health = json_str(s["Health"], "Status");
-        const auto& log = s["Health"]["Log"];
-        if (log.is_array() && !log.empty()) {
-            std::string last = json_str(log.back(), "Output");
+        // find, not operator[]: on a const object a missing key is an assertion (UB without one).
+        auto log = s["Health"].find("Log");
+        if (log != s["Health"].end() && log->is_array() && !log->empty()) {
+            std::string last = json_str(log->back(), "Output");
             while (!last.empty() && std::isspace(static_cast<unsigned char>(last.back()))) last.pop_back();
             c.health_log = last;
         }

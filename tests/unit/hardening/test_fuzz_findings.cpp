@@ -6,7 +6,10 @@
 #include <chrono>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "aws/xml.hpp"
+#include "engine/docker_json.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "yaml/yaml.hpp"
@@ -60,5 +63,33 @@ TEST_SUITE("hardening") {
         CHECK(out == many);
         CHECK(took.count() < 5);
         CHECK(xml_unescape("&amp &amp;") == "&amp &");
+    }
+
+    TEST_CASE("engine json: odd inspect answers read as empty fields, never abort or throw (regress-*)") {
+        // Each of these aborted (a const operator[] on a missing key asserts) or threw a
+        // json::type_error / fmt::format_error out of the reader.
+        ContainerInfo c;
+        apply_container_inspect(c, nlohmann::json::parse(R"({"State":{"Health":{"Status":"healthy"}}})"));
+        CHECK(c.health == "healthy");
+        CHECK(c.health_log.empty());
+
+        ContainerInfo t;
+        apply_container_inspect(t, nlohmann::json::parse(R"({"Config":{"Tty":1},"State":{"OOMKilled":"yes"}})"));
+        CHECK_FALSE(t.tty);
+        CHECK_FALSE(t.oom_killed);
+        apply_container_inspect(t, nlohmann::json::parse(R"({"Config":{"Tty":true},"State":{"OOMKilled":true}})"));
+        CHECK(t.tty);
+        CHECK(t.oom_killed);
+
+        ContainerInfo l = container_from_list(nlohmann::json::parse(R"({"Id":"x","Created":99999999999999999})"));
+        CHECK(l.id == "x");
+        CHECK(l.created_at.empty());
+        CHECK(container_from_list(nlohmann::json::parse(R"({"Created":18446744073709551615})")).created_at.empty());
+        CHECK(container_from_list(nlohmann::json::parse(R"({"Created":1700000000})")).created_at == "2023-11-14T22:13:20Z");
+
+        ContainerInfo n;
+        apply_container_inspect(n, nlohmann::json::parse(R"({"RestartCount":4294967296,"State":{"ExitCode":-3000000000}})"));
+        CHECK(n.restart_count == 0);
+        CHECK(n.exit_code == 0);
     }
 }
