@@ -10,6 +10,7 @@
 
 #include "aws/xml.hpp"
 #include "engine/docker_json.hpp"
+#include "net/http.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "yaml/yaml.hpp"
@@ -91,5 +92,27 @@ TEST_SUITE("hardening") {
         apply_container_inspect(n, nlohmann::json::parse(R"({"RestartCount":4294967296,"State":{"ExitCode":-3000000000}})"));
         CHECK(n.restart_count == 0);
         CHECK(n.exit_code == 0);
+    }
+
+    TEST_CASE("fuzz_http_headers: url_encode of an empty view reads nothing (regress-empty-input)") {
+        // curl_easy_escape reads length 0 as "call strlen": past the end of a view that is not
+        // NUL-terminated (ASan: heap-buffer-overflow).
+        std::string buf = "abc";
+        CHECK(url_encode(std::string_view(buf.data(), 0)).empty());
+        CHECK(url_encode(std::string_view(buf.data(), 2)) == "ab");
+        CHECK(url_encode("a b/c") == "a%20b%2Fc");
+    }
+
+    TEST_CASE("http: header lines as libcurl hands them over") {
+        Headers h;
+        read_header_line(h, "HTTP/1.1 100 Continue\r\n");
+        read_header_line(h, "X-Old: 1\r\n");
+        read_header_line(h, "HTTP/1.1 200 OK\r\n");
+        read_header_line(h, "Content-Type:  application/json \r\n");
+        read_header_line(h, "no colon\r\n");
+        read_header_line(h, "\r\n");
+        REQUIRE(h.size() == 1);
+        CHECK(h[0].first == "Content-Type");
+        CHECK(h[0].second == "application/json");
     }
 }
