@@ -115,4 +115,16 @@ TEST_SUITE("hardening") {
         CHECK(h[0].first == "Content-Type");
         CHECK(h[0].second == "application/json");
     }
+
+    TEST_CASE("fuzz_yaml_roundtrip: a long key that quoting stretches past 1024 characters reads back (regress-long-quoted-key-*)") {
+        std::string key = "n" + std::string(300, '\x03');
+        Value doc = Value::mapping();
+        doc.set(key, Value::string("v"));
+        doc.set("b", Value::string("c"));
+        std::string text = emit_yaml(doc);
+        Value back = parse_yaml(text, "emitted.yaml");
+        CHECK(back == doc);
+        // Short keys keep the implicit form.
+        CHECK(emit_yaml(parse_yaml("a: 1\n", "t.yaml")) == "a: 1\n");
+    }
 }
