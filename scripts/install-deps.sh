@@ -18,6 +18,8 @@ pkgs=(
   # independent clients: HTTP (LocalStack health and queue URLs, presigned S3 URLs, Vault,
   # Prometheus, Connect REST) and Kafka
   kcat curl
+  # the sanitizer and fuzzing build (scripts/sanitize.sh: clang with ASan, UBSan, libFuzzer)
+  clang-14 libclang-rt-14-dev
   # shells the completion scripts are tested in
   zsh fish
   # the packaging test renders the installed man page

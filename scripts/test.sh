@@ -11,6 +11,8 @@ echo "== unit tests (with real PostgreSQL, Redis, moto and the engine)"
 bash scripts/unit-services.sh ./build/devenv_tests
 echo "== package (.deb built, installed with dpkg, run from /usr/bin)"
 bash scripts/test-deb.sh build
+echo "== sanitizers: ASan+UBSan unit tests, every fuzz target 30 s, e2e lifecycle/seed with the sanitized binary"
+bash scripts/sanitize.sh
 echo "== end-to-end tests"
 # Debian's python3 (pytest, jsonschema, yaml come from Debian packages).
 DEVENV_BIN="$PWD/build/devenv" /usr/bin/python3 -m pytest -ra tests/e2e "$@"

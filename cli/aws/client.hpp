@@ -44,6 +44,10 @@ struct AwsResult {
     std::string describe() const;
 };
 
+// Fills code and message of a failed answer from its body (JSON {"__type", "message"} or XML
+// <Code>, <Message>) or the x-amzn-ErrorType header; the code bare ("ResourceInUseException").
+void read_aws_error(AwsResult& r);
+
 // Wire facts about a service: the signing name moto routes by, and its protocol.
 struct AwsService {
     std::string_view name;          // signing name: "dynamodb", "cognito-idp"

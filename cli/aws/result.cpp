@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "aws/client.hpp"
+#include "aws/xml.hpp"
 #include "util/error.hpp"
 
 namespace devenv {
@@ -17,7 +18,38 @@ bool iequals(std::string_view a, std::string_view b) {
     });
 }
 
+std::string json_string(const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    return (it != j.end() && it->is_string()) ? it->get<std::string>() : std::string{};
+}
+
+// "com.amazonaws.dynamodb.v20120810#ResourceInUseException" and
+// "ResourceNotFoundException:http://internal.amazon.com/coral/..." both name the bare code.
+std::string bare_code(std::string code) {
+    if (auto hash = code.rfind('#'); hash != std::string::npos) code.erase(0, hash + 1);
+    if (auto colon = code.find(':'); colon != std::string::npos) code.erase(colon);
+    return code;
+}
+
 }  // namespace
+
+void read_aws_error(AwsResult& r) {
+    std::size_t first = r.body.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && r.body[first] == '{') {
+        auto j = nlohmann::json::parse(r.body, nullptr, false);
+        if (j.is_object()) {
+            r.code = json_string(j, "__type");
+            if (r.code.empty()) r.code = json_string(j, "code");
+            r.message = json_string(j, "message");
+            if (r.message.empty()) r.message = json_string(j, "Message");
+        }
+    } else if (first != std::string::npos && r.body[first] == '<') {
+        r.code = xml_value(r.body, "Code");
+        r.message = xml_value(r.body, "Message");
+    }
+    if (r.code.empty()) r.code = r.header("x-amzn-ErrorType");
+    r.code = bare_code(std::move(r.code));
+}
 
 std::string AwsResult::header(std::string_view name) const {
     for (const auto& [k, v] : headers)

@@ -25,6 +25,8 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     }
 }
 
+constexpr std::size_t kLongestEntity = 12;  // "&#x0010FFFF;"
+
 bool name_ends(char c) { return c == '>' || c == ' ' || c == '/' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
@@ -37,7 +39,10 @@ std::string xml_unescape(std::string_view text) {
             out.push_back(text[i]);
             continue;
         }
-        std::size_t semi = text.find(';', i);
+        // The longest entity is "&#x10FFFF;": looking further for ';' after every '&' made a
+        // text of many '&' quadratic.
+        std::size_t semi = text.substr(i, kLongestEntity).find(';');
+        if (semi != std::string_view::npos) semi += i;
         if (semi == std::string_view::npos) {
             out.push_back('&');
             continue;
@@ -55,6 +60,9 @@ std::string xml_unescape(std::string_view text) {
             std::string_view digits = ent.substr(is_hex ? 2 : 1);
             auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, is_hex ? 16 : 10);
             known = ec == std::errc{} && p == digits.data() + digits.size() && !digits.empty();
+            // Only Unicode scalar values become UTF-8; "&#x110000;", a surrogate or "&#0;" stays
+            // as written rather than turning into bytes that are not UTF-8.
+            known = known && cp != 0 && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
         } else {
             known = false;
         }

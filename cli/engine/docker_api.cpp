@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "engine/docker_json.hpp"
 #include "net/http.hpp"
 #include "util/error.hpp"
 
@@ -75,119 +76,6 @@ bool api_older(std::string_view a, std::string_view b) {
         return p;
     };
     return parts(a) < parts(b);
-}
-
-std::string str(const nlohmann::json& j, const char* key) {
-    if (!j.is_object()) return {};
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int integer(const nlohmann::json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
-}
-
-// The engine writes "0001-01-01T00:00:00Z" for a time that has not happened.
-std::string engine_time(std::string t) { return t.starts_with("0001-01-01") ? std::string() : t; }
-
-std::string rfc3339(std::int64_t unix_seconds) {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(static_cast<std::time_t>(unix_seconds)));
-}
-
-std::string without_slash(std::string name) {
-    if (!name.empty() && name.front() == '/') name.erase(0, 1);
-    return name;
-}
-
-// The list has no exit code or health field, but its status text carries both:
-// "Exited (3) 2 seconds ago", "Up 5 seconds (health: starting)".
-void parse_status(ContainerInfo& c) {
-    auto open = c.status.find('(');
-    auto close = c.status.find(')', open);
-    if ((c.state == "exited" || c.state == "restarting") && open != std::string::npos && close != std::string::npos) {
-        c.exit_code = std::atoi(c.status.substr(open + 1, close - open - 1).c_str());
-    }
-    if (c.status.find("(healthy)") != std::string::npos) c.health = "healthy";
-    else if (c.status.find("(unhealthy)") != std::string::npos) c.health = "unhealthy";
-    else if (c.status.find("(health: starting)") != std::string::npos) c.health = "starting";
-}
-
-ContainerInfo from_list(const nlohmann::json& j) {
-    ContainerInfo c;
-    c.id = str(j, "Id");
-    if (j.contains("Names") && j["Names"].is_array() && !j["Names"].empty() && j["Names"][0].is_string())
-        c.name = without_slash(j["Names"][0].get<std::string>());
-    c.image = str(j, "Image");
-    c.state = str(j, "State");
-    c.status = str(j, "Status");
-    if (j.contains("Labels")) c.service = str(j["Labels"], "com.docker.compose.service");
-    if (j.contains("Created") && j["Created"].is_number_integer()) c.created_at = rfc3339(j["Created"].get<std::int64_t>());
-    if (j.contains("Ports") && j["Ports"].is_array())
-        for (const auto& p : j["Ports"])
-            c.ports.push_back({integer(p, "PrivatePort"), str(p, "Type"), str(p, "IP"), integer(p, "PublicPort")});
-    parse_status(c);
-    return c;
-}
-
-// NetworkSettings.Ports: {"6379/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}] or null}.
-std::vector<PortBinding> ports_from_inspect(const nlohmann::json& ports) {
-    std::vector<PortBinding> out;
-    if (!ports.is_object()) return out;
-    for (const auto& [key, bindings] : ports.items()) {
-        PortBinding base;
-        auto slash = key.find('/');
-        base.container_port = std::atoi(key.substr(0, slash).c_str());
-        base.proto = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
-        if (!bindings.is_array() || bindings.empty()) {
-            out.push_back(base);
-            continue;
-        }
-        for (const auto& b : bindings) {
-            PortBinding p = base;
-            p.host_ip = str(b, "HostIp");
-            p.host_port = std::atoi(str(b, "HostPort").c_str());
-            out.push_back(p);
-        }
-    }
-    return out;
-}
-
-void apply_inspect(ContainerInfo& c, const nlohmann::json& j) {
-    if (c.id.empty()) c.id = str(j, "Id");
-    if (c.name.empty()) c.name = without_slash(str(j, "Name"));
-    if (c.created_at.empty()) c.created_at = str(j, "Created");
-    c.restart_count = integer(j, "RestartCount");
-    if (j.contains("Config")) {
-        const auto& config = j["Config"];
-        if (c.image.empty()) c.image = str(config, "Image");
-        if (c.service.empty() && config.contains("Labels")) c.service = str(config["Labels"], "com.docker.compose.service");
-        c.tty = config.is_object() && config.value("Tty", false);
-    }
-    if (c.ports.empty() && j.contains("NetworkSettings") && j["NetworkSettings"].is_object() &&
-        j["NetworkSettings"].contains("Ports"))
-        c.ports = ports_from_inspect(j["NetworkSettings"]["Ports"]);
-    if (!j.contains("State") || !j["State"].is_object()) return;
-    const auto& s = j["State"];
-    // Later than the list, so fresher.
-    if (auto state = str(s, "Status"); !state.empty()) c.state = state;
-    c.exit_code = integer(s, "ExitCode");
-    c.started_at = engine_time(str(s, "StartedAt"));
-    c.finished_at = engine_time(str(s, "FinishedAt"));
-    c.error = str(s, "Error");
-    c.oom_killed = s.value("OOMKilled", false);
-    c.health.clear();
-    c.health_log.clear();
-    if (s.contains("Health") && s["Health"].is_object()) {
-        c.health = str(s["Health"], "Status");
-        const auto& log = s["Health"]["Log"];
-        if (log.is_array() && !log.empty()) {
-            std::string last = str(log.back(), "Output");
-            while (!last.empty() && std::isspace(static_cast<unsigned char>(last.back()))) last.pop_back();
-            c.health_log = last;
-        }
-    }
 }
 
 std::string timestamp_param(std::chrono::system_clock::time_point t) {
@@ -316,10 +204,10 @@ std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {
     std::vector<ContainerInfo> out;
     if (!list.is_array()) return out;
     for (const auto& j : list) {
-        ContainerInfo c = from_list(j);
+        ContainerInfo c = container_from_list(j);
         nlohmann::json details = get_json("/containers/" + c.id + "/json", fmt::format("inspect container {}", c.name));
         if (details.is_null()) continue;  // removed since the list was made
-        apply_inspect(c, details);
+        apply_container_inspect(c, details);
         out.push_back(std::move(c));
     }
     std::sort(out.begin(), out.end(), [](const ContainerInfo& a, const ContainerInfo& b) { return a.name < b.name; });
@@ -333,8 +221,8 @@ std::vector<std::string> DockerApi::containers_publishing(int port) {
     std::vector<std::string> out;
     if (!list.is_array()) return out;
     for (const auto& j : list) {
-        ContainerInfo c = from_list(j);
-        std::string project = j.contains("Labels") ? str(j["Labels"], "com.docker.compose.project") : std::string();
+        ContainerInfo c = container_from_list(j);
+        std::string project = j.contains("Labels") ? json_str(j["Labels"], "com.docker.compose.project") : std::string();
         std::string name = c.name.empty() ? c.id : c.name;
         out.push_back(project.empty() ? fmt::format("container {}", name)
                                       : fmt::format("container {} (Compose project {})", name, project));
@@ -348,14 +236,14 @@ ContainerInfo DockerApi::inspect(const std::string& id_or_name) {
         throw Error(ErrorKind::engine, fmt::format("there is no container {}", id_or_name))
             .hint("`devenv status` lists the environment's containers; `devenv up` creates them");
     ContainerInfo c;
-    apply_inspect(c, j);
-    parse_status(c);  // status text is list-only; keep inspect's health
+    apply_container_inspect(c, j);
+    parse_container_status(c);  // status text is list-only; keep inspect's health
     return c;
 }
 
 void DockerApi::inspect_details(ContainerInfo& c) {
     nlohmann::json j = get_json("/containers/" + c.id + "/json", fmt::format("inspect container {}", c.name));
-    if (!j.is_null()) apply_inspect(c, j);
+    if (!j.is_null()) apply_container_inspect(c, j);
 }
 
 bool DockerApi::is_tty(const std::string& id) { return inspect(id).tty; }
@@ -449,7 +337,7 @@ ExecResult DockerApi::exec(const std::string& id, const std::vector<std::string>
     auto deadline = std::chrono::steady_clock::now() + 2s;
     while (true) {
         nlohmann::json info = get_json(fmt::format("/exec/{}/json", exec_id), what);
-        if (info.is_object() && !info.value("Running", false) && info.contains("ExitCode") && info["ExitCode"].is_number_integer())
+        if (info.is_object() && !(info.contains("Running") && info["Running"].is_boolean() && info["Running"].get<bool>()) && info.contains("ExitCode") && info["ExitCode"].is_number_integer())
             return ExecResult{info["ExitCode"].get<int>(), std::move(output.out), std::move(output.err)};
         if (std::chrono::steady_clock::now() > deadline)
             throw Error(ErrorKind::engine, fmt::format("cannot {}: the engine reports no exit code", what))

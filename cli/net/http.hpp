@@ -58,6 +58,11 @@ private:
     Impl* impl_;
 };
 
+// One header line as libcurl hands it over ("Name: value\r\n"): appended to `headers`; a status
+// line ("HTTP/1.1 200 OK", a new response after 100-continue or a redirect) starts them afresh.
+// The status code itself is libcurl's (CURLINFO_RESPONSE_CODE): devenv parses no status line.
+void read_header_line(Headers& headers, std::string_view line);
+
 // Percent-encodes everything but RFC 3986's unreserved characters (for query values).
 std::string url_encode(std::string_view text);
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "profile/schemas.hpp"
+#include "profile/limits.hpp"
 #include "util/interpolate.hpp"
 #include "util/strings.hpp"
 #include "util/suggest.hpp"
@@ -94,6 +95,10 @@ public:
         const Value* spec = specs_.find(name);
         std::string type = spec->find("type")->text();
         std::string path = join_path(args_.with_path, name);
+        if (in_progress_.size() >= kMaxParamDepth)
+            throw error_at(spec->mark(), join_path("params", name),
+                           fmt::format("more than {} parameters whose defaults refer to one another in a chain",
+                                       kMaxParamDepth));
         if (!in_progress_.insert(name).second)
             throw error_at(spec->mark(), join_path("params", name),
                            fmt::format("parameter '{}' refers to itself through its default", name));
@@ -148,6 +153,14 @@ private:
     std::set<std::string> in_progress_;
 };
 
+// What a substituted parameter costs in memory: its text and its nodes.
+std::size_t expanded_size(const Value& v) {
+    std::size_t n = sizeof(Value) + v.text().size();
+    for (const auto& i : v.items()) n += expanded_size(i);
+    for (const auto& e : v.entries()) n += e.key.size() + expanded_size(e.value);
+    return n;
+}
+
 // Interpolates a template subtree. A string that is exactly one ${param} takes the
 // parameter's typed value (a list stays a list, a port stays a number).
 void fill(Value& node, const std::string& path, ParamResolver& params, const Value& specs) {
@@ -155,6 +168,11 @@ void fill(Value& node, const std::string& path, ParamResolver& params, const Val
         if (!has_interpolation(node.text())) return;
         if (auto whole = whole_reference(node.text()); whole && specs.find(*whole)) {
             Value typed = params.get(*whole);
+            // A list or map parameter copied into many places is an alias bomb of its own.
+            if (!InterpolationBudget::charge(expanded_size(typed)))
+                throw error_at(node.mark(), path,
+                               fmt::format("parameters substituted into the template expand past {} MiB",
+                                           kMaxInterpolatedBytes >> 20));
             typed.set_mark(node.mark());
             node = typed;
             return;

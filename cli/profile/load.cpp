@@ -10,6 +10,7 @@
 #include "profile/compose_rules.hpp"
 #include "profile/discover.hpp"
 #include "profile/instantiate.hpp"
+#include "profile/limits.hpp"
 #include "profile/probe_decl.hpp"
 #include "profile/schemas.hpp"
 #include "profile/seed_check.hpp"
@@ -67,6 +68,9 @@ Value resolve_extends(const std::string& project_dir, const ProfileSource& src, 
     if (!ext->is_string())
         throw error_at(ext->mark(), "extends",
                        fmt::format("expected a profile name or a file path, got {}", ext->type_name()));
+    if (chain.size() >= kMaxExtendsDepth)
+        throw error_at(ext->mark(), "extends",
+                       fmt::format("more than {} profiles in one extends chain", kMaxExtendsDepth));
     ProfileSource parent_src = locate_extends(project_dir, ext->text(), src.base_dir, ext->mark());
     for (const auto& link : chain) {
         if (link.identity == parent_src.identity) {
@@ -406,6 +410,7 @@ Value& top_level_entry(Value& top, const std::string& key) {
 }
 
 Profile load_profile(const LoadOptions& opts) {
+    InterpolationBudget budget;  // every value interpolated in this load, .env files included
     Profile profile;
     profile.project_dir = opts.project_dir;
     ProfileSource src = locate_profile(opts.project_dir, opts.profile, opts.file);

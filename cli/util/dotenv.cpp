@@ -189,6 +189,10 @@ private:
 }  // namespace
 
 std::vector<DotenvEntry> parse_dotenv(std::string_view text, const std::string& file, const VarLookup& lookup) {
+    if (text.size() > kDotenvMaxFileBytes)
+        throw Error(ErrorKind::profile, fmt::format("{} is {} MiB; a .env file may hold at most {} MiB", file,
+                                                    text.size() >> 20, kDotenvMaxFileBytes >> 20));
+    InterpolationBudget budget;  // a key that repeats the one before it doubles at each line
     return DotenvParser(text, file, lookup).run();
 }
 

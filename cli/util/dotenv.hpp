@@ -26,6 +26,10 @@ struct DotenvEntry {
     int line = 0;  // 1-based line of the key
 };
 
+// The largest .env file read (as for YAML files); its interpolated values together are bounded
+// as util/interpolate.hpp says.
+inline constexpr std::size_t kDotenvMaxFileBytes = 16u << 20;
+
 // In file order; a key given twice appears twice (the later one wins, for whoever builds a map).
 // Throws Error(ErrorKind::profile) with the file, line, column and line text of the problem.
 // `file` is only used in those errors. `lookup` may be empty.

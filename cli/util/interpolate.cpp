@@ -1,5 +1,6 @@
 #include "util/interpolate.hpp"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -173,12 +174,16 @@ private:
     }
 };
 
+thread_local InterpolationBudget* active_budget = nullptr;
+thread_local std::size_t budget_left = 0;
+
 class Evaluator {
 public:
     Evaluator(const VarLookup& lookup, Failure& failure) : lookup_(lookup), failure_(failure) {}
 
     bool run(const std::vector<Piece>& pieces, std::string& out) {
         for (const auto& p : pieces) {
+            if (!within_limit(p, out)) return false;
             if (p.name.empty()) {
                 out += p.literal;
                 continue;
@@ -212,10 +217,24 @@ public:
                 out += value.value_or("");
             }
         }
-        return true;
+        return pieces.empty() || within_limit(pieces.back(), out);
     }
 
 private:
+    std::size_t limit_ = std::min(kMaxInterpolatedBytes, InterpolationBudget::remaining());
+
+    bool within_limit(const Piece& p, const std::string& out) {
+        if (out.size() <= limit_) return true;
+        failure_ = Failure{InterpolationError::too_large,
+                           limit_ < kMaxInterpolatedBytes
+                               ? fmt::format("interpolation expands past the {} MiB all values together may take "
+                                             "(a variable that repeats another one?)",
+                                             kMaxInterpolatedBytes >> 20)
+                               : fmt::format("the value expands to more than {} MiB", kMaxInterpolatedBytes >> 20),
+                           p.name, p.offset};
+        return false;
+    }
+
     const VarLookup& lookup_;
     Failure& failure_;
 };
@@ -232,12 +251,36 @@ InterpolationResult failed(Failure f) {
 
 }  // namespace
 
+InterpolationBudget::InterpolationBudget(std::size_t bytes) {
+    if (active_budget) return;
+    active_budget = this;
+    active_ = true;
+    budget_left = bytes;
+}
+
+InterpolationBudget::~InterpolationBudget() {
+    if (active_) active_budget = nullptr;
+}
+
+std::size_t InterpolationBudget::remaining() { return active_budget ? budget_left : kMaxInterpolatedBytes; }
+
+bool InterpolationBudget::charge(std::size_t bytes) {
+    if (!active_budget) return true;
+    if (bytes > budget_left) {
+        budget_left = 0;
+        return false;
+    }
+    budget_left -= bytes;
+    return true;
+}
+
 InterpolationResult try_interpolate(std::string_view input, const VarLookup& lookup) {
     Failure failure;
     std::vector<Piece> pieces;
     if (!Parser(input, failure).parse(input, 0, pieces)) return failed(std::move(failure));
     InterpolationResult r;
     if (!Evaluator(lookup, failure).run(pieces, r.value)) return failed(std::move(failure));
+    (void)InterpolationBudget::charge(r.value.size());  // what is left bounds the next one
     return r;
 }
 

@@ -34,6 +34,7 @@ enum class InterpolationError {
     none,
     syntax,    // unterminated "${", invalid name, unknown modifier
     required,  // ${VAR:?msg} / ${VAR?msg} with VAR missing
+    too_large, // expands past kMaxInterpolatedBytes or the active InterpolationBudget
 };
 
 struct InterpolationResult {
@@ -45,6 +46,31 @@ struct InterpolationResult {
     std::string variable;    // the variable concerned, when there is one
     std::size_t offset = 0;  // 0-based byte offset in the input: the '$' of the reference, or
                              // the offending character
+};
+
+// What interpolation may produce, so that no profile or .env file can make it exhaust memory
+// (a variable doubling the one before it, "${A}" repeated, a .env key repeating itself):
+// one string expands to at most kMaxInterpolatedBytes, and, while an InterpolationBudget is
+// alive on the thread (one profile load, one .env file), all strings interpolated together to
+// at most its bytes. Past either, try_interpolate fails (InterpolationError::too_large).
+inline constexpr std::size_t kMaxInterpolatedBytes = 32u << 20;
+
+class InterpolationBudget {
+public:
+    // Becomes the thread's budget unless one is already active (then the outer one counts).
+    explicit InterpolationBudget(std::size_t bytes = kMaxInterpolatedBytes);
+    ~InterpolationBudget();
+    InterpolationBudget(const InterpolationBudget&) = delete;
+    InterpolationBudget& operator=(const InterpolationBudget&) = delete;
+
+    // Bytes the active budget still allows (kMaxInterpolatedBytes without one).
+    static std::size_t remaining();
+    // Counts text produced outside try_interpolate (a typed template parameter substituted);
+    // false when that goes past the budget.
+    static bool charge(std::size_t bytes);
+
+private:
+    bool active_ = false;
 };
 
 // The core: never throws (except what `lookup` throws).

@@ -5,6 +5,9 @@
 namespace devenv {
 namespace {
 
+// A quarter of YAML's 1024-character limit on implicit keys: "\xNN" escapes quadruple a byte.
+constexpr std::size_t kLongestImplicitKey = 250;
+
 // A string must be quoted when a YAML reader would not read it back as the same string.
 bool needs_quotes(const std::string& s) {
     if (s.empty() || s == "<<") return true;  // "<<" plain is a merge key
@@ -49,6 +52,10 @@ void emit(YAML::Emitter& out, const Value& v) {
         }
         out << YAML::BeginMap;
         for (const Value::Entry& e : v.entries()) {
+            // YAML readers take an implicit key of at most 1024 characters; a key that quoting
+            // may stretch past that (a control character becomes "\x03") is written explicitly
+            // ("? key"), or the file would not read back (fuzz_yaml_roundtrip).
+            if (e.key.size() > kLongestImplicitKey) out << YAML::LongKey;
             out << YAML::Key;
             if (needs_quotes(e.key)) out << YAML::DoubleQuoted;
             out << e.key << YAML::Value;

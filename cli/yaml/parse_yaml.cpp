@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -137,12 +138,18 @@ Value parse_yaml(std::string text, std::string path, std::string base_dir) {
         throw Error(ErrorKind::profile, fmt::format("{}: {} MiB is larger than the {} MiB a YAML file may have", path,
                                                     text.size() >> 20, kYamlMaxFileBytes >> 20));
     auto file = std::make_shared<SourceFile>(SourceFile{std::move(path), std::move(text), std::move(base_dir)});
-    if (auto bad = invalid_utf8_at(file->text)) {
+    // A NUL byte is valid UTF-8 but no YAML: yaml-cpp takes NULs at the start for UTF-16 or
+    // UTF-32 without a byte order mark and decodes the rest into other text (fuzzing found it).
+    std::optional<std::size_t> bad = invalid_utf8_at(file->text);
+    std::size_t nul = file->text.find('\0');
+    if (nul != std::string::npos && (!bad || nul < *bad)) bad = nul;
+    if (bad) {
         std::string_view before = std::string_view(file->text).substr(0, *bad);
         std::size_t nl = before.rfind('\n');
         int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
         int column = 1 + static_cast<int>(nl == std::string_view::npos ? *bad : *bad - nl - 1);
-        throw error_at(Mark{file, line, column, {}}, {}, "this byte is not valid UTF-8")
+        throw error_at(Mark{file, line, column, {}}, {},
+                       *bad == nul ? "this byte is NUL, which YAML text cannot hold" : "this byte is not valid UTF-8")
             .hint("YAML files are UTF-8; save the file as UTF-8");
     }
     YAML::Node root;
