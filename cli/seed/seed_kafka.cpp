@@ -531,7 +531,7 @@ void unseed_kafka(const SeedJob& job, SeedSink& sink) {
     for (const auto& [name, info] : existing) {
         if (name.starts_with("_") || keep.count(name)) continue;
         bool connector_output = !declared.count(name) &&
-                                std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.starts_with(p); });
+                                std::any_of(prefixes.begin(), prefixes.end(), [&topic = name](const std::string& p) { return topic.starts_with(p); });
         if (connector_output) {
             emptied[name] = info.partitions;
             continue;
