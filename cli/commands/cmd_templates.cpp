@@ -17,8 +17,8 @@ void register_templates(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<TemplatesArgs>();
     bind_templates(app, *a)->callback([&ctx, a] {
         std::string dir = ctx.project_dir();
-        if (a->name.empty()) ctx.ui->out(format_templates(*ctx.ui, template_summaries(dir)));
-        else ctx.ui->out(format_template(*ctx.ui, a->name, template_document(dir, a->name)));
+        if (a->name.empty()) ctx.ui->out(format_templates(*ctx.ui, template_catalog(dir)));
+        else ctx.ui->out(format_template(*ctx.ui, describe_template(dir, a->name)));
     });
 }
 

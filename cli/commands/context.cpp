@@ -6,6 +6,7 @@
 
 #include "lifecycle/select.hpp"
 #include "profile/discover.hpp"
+#include "seed/check.hpp"
 #include "util/duration.hpp"
 #include "util/interrupt.hpp"
 
@@ -30,7 +31,7 @@ LoadOptions Context::load_options(const std::string& profile) const {
     return o;
 }
 
-Profile Context::load(const std::string& profile) const { return load_profile(load_options(profile)); }
+Profile Context::load(const std::string& profile) const { return load_checked_profile(load_options(profile)); }
 
 Environment Context::open(const std::string& profile, bool recorded, const std::vector<std::string>& services) const {
     Environment env = open_command_environment(load_options(profile), recorded);

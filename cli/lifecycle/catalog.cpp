@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "profile/discover.hpp"
+#include "seed/kinds.hpp"
 #include "util/error.hpp"
 #include "util/suggest.hpp"
 #include "yaml/yaml.hpp"
@@ -20,11 +21,30 @@ Value template_document(const std::string& project_dir, const std::string& name)
     return parse_yaml(src->text, src->shown_path, src->base_dir);
 }
 
-std::vector<TemplateSummary> template_summaries(const std::string& project_dir) {
-    std::vector<TemplateSummary> out;
+namespace {
+
+SeedKindSummary summary_of(const SeedKind& k) {
+    return {std::string(k.name), std::string(k.family), std::string(k.summary)};
+}
+
+}  // namespace
+
+TemplateCatalog template_catalog(const std::string& project_dir) {
+    TemplateCatalog c;
     for (const auto& n : template_names(project_dir))
-        out.push_back({n, value_text(template_document(project_dir, n).find("description"))});
-    return out;
+        c.templates.push_back({n, value_text(template_document(project_dir, n).find("description"))});
+    for (const SeedKind* k : seed_kinds()) c.seed_kinds.push_back(summary_of(*k));
+    return c;
+}
+
+TemplateDescription describe_template(const std::string& project_dir, const std::string& name) {
+    TemplateDescription d{name, template_document(project_dir, name), {}};
+    if (const Value* seeds = d.doc.find("seeds")) {
+        for (const auto& k : seeds->items())
+            if (const SeedKind* kind = find_seed_kind(k.text())) d.seed_kinds.push_back(summary_of(*kind));
+        d.seed_kinds.push_back(summary_of(*find_seed_kind("exec")));
+    }
+    return d;
 }
 
 std::string value_text(const Value* v) {

@@ -9,6 +9,7 @@
 
 #include "profile/discover.hpp"
 #include "profile/load.hpp"
+#include "seed/check.hpp"
 #include "util/fs.hpp"
 
 namespace devenv {
@@ -129,7 +130,7 @@ InitResult init_project(const InitOptions& opts, const std::function<void(const 
     o.project_dir = dir.string();
     o.profile = opts.from;
     o.project_name = "init";
-    Profile base = load_profile(o);
+    Profile base = load_checked_profile(o);
 
     std::string name = dir.filename().string();
     if (name.empty()) name = "project";

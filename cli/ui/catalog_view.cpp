@@ -26,18 +26,25 @@ std::string format_profiles(const Ui& ui, const std::vector<ProfileInfo>& list) 
     return out;
 }
 
-std::string format_templates(const Ui& ui, const std::vector<TemplateSummary>& list) {
+std::string format_templates(const Ui& ui, const TemplateCatalog& catalog) {
     if (ui.options().json) {
         nlohmann::ordered_json j = {{"schema_version", 1}, {"templates", nlohmann::ordered_json::array()}};
-        for (const auto& t : list) j["templates"].push_back({{"name", t.name}, {"description", t.description}});
+        for (const auto& t : catalog.templates) j["templates"].push_back({{"name", t.name}, {"description", t.description}});
+        j["seed_kinds"] = nlohmann::ordered_json::array();
+        for (const auto& k : catalog.seed_kinds)
+            j["seed_kinds"].push_back({{"name", k.name}, {"family", k.family}, {"summary", k.summary}});
         return j.dump(2);
     }
     std::string out;
-    for (const auto& t : list) out += fmt::format("{:<18}  {}\n", t.name, t.description);
+    for (const auto& t : catalog.templates) out += fmt::format("{:<18}  {}\n", t.name, t.description);
+    out += "\nseed kinds:\n";
+    for (const auto& k : catalog.seed_kinds) out += fmt::format("  {:<16}  {}\n", k.name, k.summary);
     return out;
 }
 
-std::string format_template(const Ui& ui, const std::string& name, const Value& t) {
+std::string format_template(const Ui& ui, const TemplateDescription& d) {
+    const std::string& name = d.name;
+    const Value& t = d.doc;
     if (ui.options().json) {
         nlohmann::ordered_json j = {{"schema_version", 1}, {"template", t.to_ordered_json()}};
         return j.dump(2);
@@ -52,10 +59,9 @@ std::string format_template(const Ui& ui, const std::string& name, const Value& 
         out += "\nexports:\n";
         for (const auto& e : ex->entries()) out += fmt::format("  {}\n", e.key);
     }
-    if (const Value* seeds = t.find("seeds")) {
-        out += "\nseed kinds: ";
-        for (std::size_t i = 0; i < seeds->items().size(); ++i) out += (i ? ", " : "") + seeds->items()[i].text();
-        out += ", exec\n";
+    if (!d.seed_kinds.empty()) {
+        out += "\nseed kinds:\n";
+        for (const auto& k : d.seed_kinds) out += fmt::format("  {:<16}  {}\n", k.name, k.summary);
     }
     return out;
 }

@@ -11,9 +11,10 @@
 namespace devenv {
 
 std::string format_profiles(const Ui& ui, const std::vector<ProfileInfo>& list);
-std::string format_templates(const Ui& ui, const std::vector<TemplateSummary>& list);
-// One template: its parameters, exports and seed kinds.
-std::string format_template(const Ui& ui, const std::string& name, const Value& doc);
+// The templates, then the seed kinds.
+std::string format_templates(const Ui& ui, const TemplateCatalog& catalog);
+// One template: its parameters, exports and seed kinds (its document with --json).
+std::string format_template(const Ui& ui, const TemplateDescription& t);
 std::string format_version(const Ui& ui, const std::string& version);
 
 }  // namespace devenv

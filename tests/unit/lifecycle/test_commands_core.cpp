@@ -306,14 +306,27 @@ TEST_CASE("completion_candidates: profiles, templates, services, overlays; never
     CHECK(completion_candidates(o, "services").empty());
 }
 
-TEST_CASE("templates: summaries, a document, and a near name suggested") {
+TEST_CASE("templates: the catalog, one described with its seed kinds, a near name suggested") {
     TempProject t;
-    auto list = template_summaries(t.dir());
+    TemplateCatalog catalog = template_catalog(t.dir());
+    const auto& list = catalog.templates;
     auto it = std::find_if(list.begin(), list.end(), [](const TemplateSummary& s) { return s.name == "redis"; });
     REQUIRE(it != list.end());
     CHECK_FALSE(it->description.empty());
     Value doc = template_document(t.dir(), "redis");
     CHECK(value_text(doc.find("description")) == it->description);
+    auto kinds = [](const std::vector<SeedKindSummary>& v) {
+        std::vector<std::string> out;
+        for (const auto& k : v) out.push_back(k.name);
+        return out;
+    };
+    std::vector<std::string> all = kinds(catalog.seed_kinds);
+    CHECK(std::find(all.begin(), all.end(), "postgres") != all.end());
+    CHECK(std::find(all.begin(), all.end(), "exec") != all.end());
+    TemplateDescription d = describe_template(t.dir(), "redis");
+    CHECK(d.name == "redis");
+    CHECK(kinds(d.seed_kinds) == std::vector<std::string>{"redis", "exec"});
+    CHECK_FALSE(d.seed_kinds.front().summary.empty());
     try {
         template_document(t.dir(), "redsi");
         FAIL("expected an error");

@@ -263,20 +263,32 @@ TEST_CASE("catalog: profiles table, templates, one template, version") {
           "NAME         SOURCE       DESCRIPTION\n"
           "aws          built-in     AWS emulator\n"
           "mine-longer  devenv.yaml  mine\n");
-    CHECK(format_templates(c.ui, {{"redis", "Redis 8"}}) == "redis               Redis 8\n");
-    Value t = parse_yaml("description: Redis 8\nparams:\n  port: {type: int, default: 6379, description: host port}\n"
-                         "  password: {type: string, description: auth}\nexports:\n  REDIS_URL: x\nseeds: [redis]\n",
-                         "redis.yaml", "");
-    CHECK(format_template(c.ui, "redis", t) ==
+    TemplateCatalog catalog{{{"redis", "Redis 8"}}, {{"redis", "kv", "keys and values"}, {"exec", "builtin", "commands"}}};
+    CHECK(format_templates(c.ui, catalog) ==
+          "redis               Redis 8\n"
+          "\nseed kinds:\n"
+          "  redis             keys and values\n"
+          "  exec              commands\n");
+    TemplateDescription t{"redis",
+                          parse_yaml("description: Redis 8\nparams:\n  port: {type: int, default: 6379, description: host port}\n"
+                                     "  password: {type: string, description: auth}\nexports:\n  REDIS_URL: x\nseeds: [redis]\n",
+                                     "redis.yaml", ""),
+                          {{"redis", "kv", "keys and values"}, {"exec", "builtin", "commands"}}};
+    CHECK(format_template(c.ui, t) ==
           "redis: Redis 8\n\nparameters:\n"
           "  port                 int       default 6379                         host port\n"
           "  password             string    default -                            auth\n"
-          "\nexports:\n  REDIS_URL\n\nseed kinds: redis, exec\n");
+          "\nexports:\n  REDIS_URL\n\nseed kinds:\n  redis             keys and values\n  exec              commands\n");
+    t.seed_kinds.clear();
+    CHECK(format_template(c.ui, t).find("seed kinds") == std::string::npos);
     CHECK(format_version(c.ui, "1.2.3") == "devenv 1.2.3");
     Captured j(json_mode());
     CHECK(format_version(j.ui, "1.2.3") == "{\n  \"schema_version\": 1,\n  \"version\": \"1.2.3\"\n}");
     auto doc = nlohmann::json::parse(format_profiles(j.ui, list));
     CHECK(doc["profiles"][1]["source"] == "devenv.yaml");
+    auto tj = nlohmann::json::parse(format_templates(j.ui, catalog));
+    CHECK(tj["seed_kinds"][0] == nlohmann::json{{"name", "redis"}, {"family", "kv"}, {"summary", "keys and values"}});
+    CHECK(nlohmann::json::parse(format_template(j.ui, t))["template"]["description"] == "Redis 8");
 }
 
 TEST_CASE("config: the resolved profile as YAML or JSON, secrets masked unless --show-secrets") {
