@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/context.hpp"
+#include "seed/kinds.hpp"
 #include "ui/lifecycle_view.hpp"
 
 namespace devenv {
@@ -16,7 +17,10 @@ CLI::App* bind_seed(CLI::App& app, SeedArgs& a) {
     auto* cmd = app.add_subcommand("seed", "Put into each service what the profile declares (idempotent)");
     cmd->add_option("services", a.options.services, "Only these services")->type_name("SERVICE");
     cmd->add_option("-p,--profile", a.profile, "Profile (default: the one `up` started)");
-    cmd->add_option("--only", a.only, "Only this seed kind (dynamodb, sqs, postgres, ...)")->type_name("KIND");
+    // The kinds come from their table, so completion and the man page list them.
+    cmd->add_option("--only", a.only, "Only this seed kind (dynamodb, sqs, postgres, ...)")
+        ->type_name("KIND")
+        ->check(CLI::IsMember(seed_kind_names()));
     cmd->add_flag("--force", a.options.force, "Recreate resources that differ from their declaration");
     cmd->add_flag("--allow-remote", a.options.allow_remote, "Also seed endpoints that are not on this machine");
     return cmd;

@@ -79,6 +79,12 @@ TEST_CASE("seed: --only becomes the kind filter, absent means every kind") {
     d.parse({"seed", "--allow-remote"});
     CHECK_FALSE(b.seed_options().only_kind.has_value());
     CHECK(b.seed_options().allow_remote);
+
+    // --only takes the kinds of the table.
+    Cli e;
+    SeedArgs f;
+    bind_seed(e.app, f);
+    CHECK_THROWS_AS(e.parse({"seed", "--only", "nosuch"}), CLI::ValidationError);
 }
 
 TEST_CASE("logs: -n N is the tail, none or a negative one means all; -f, -t") {
