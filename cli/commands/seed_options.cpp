@@ -24,6 +24,11 @@ SeedRunResult run_seed_command(Context& ctx, Environment& env, SeedRunOptions op
     if (!r.ok) {
         int failed = 0;
         for (const auto& s : r.services) failed += s.failed;
+        // A step that runs through the engine (exec) fails when the engine stops: say that (exit 3).
+        if (auto gone = engine_gone(env, fmt::format("ran the {}", r.command))) {
+            gone->detail(fmt::format("{} resource{} failed; what was done is kept", failed, failed == 1 ? "" : "s"));
+            throw *gone;
+        }
         throw Error(ErrorKind::seed, fmt::format("{} failed for {} resource{}; the rest is in place", r.command, failed,
                                                  failed == 1 ? "" : "s"))
             .hint(reset ? "fix what is named above and run `devenv reset` again, or `devenv reset --hard`"

@@ -88,6 +88,35 @@ Value resolve_extends(const std::string& project_dir, const ProfileSource& src, 
     return merged;
 }
 
+// A service set to null (`loki: ~` in a child profile or an overlay, `--set services.loki=null`)
+// drops the service a parent declared, with its seed block and the `depends_on` entries of the
+// profile's other services that name it.
+void drop_null_services(Value& doc) {
+    Value* services = doc.find("services");
+    if (!services || !services->is_mapping()) return;
+    std::vector<std::string> dropped;
+    for (const auto& e : services->entries())
+        if (e.value.is_null()) dropped.push_back(e.key);
+    if (dropped.empty()) return;
+    Value* seed = doc.find("seed");
+    for (const auto& name : dropped) {
+        services->erase(name);
+        if (seed && seed->is_mapping()) seed->erase(name);
+    }
+    for (auto& e : services->entries()) {
+        Value* deps = e.value.is_mapping() ? e.value.find("depends_on") : nullptr;
+        if (!deps) continue;
+        for (const auto& name : dropped) {
+            if (deps->is_mapping()) deps->erase(name);
+            if (deps->is_sequence()) {
+                auto& items = deps->items();
+                items.erase(std::remove_if(items.begin(), items.end(), [&](const Value& v) { return v.is_scalar() && v.text() == name; }),
+                            items.end());
+            }
+        }
+    }
+}
+
 void apply_overlays(Value& doc, const std::vector<std::string>& overlays) {
     const Value* defined = doc.find("overlays");
     Value available = defined ? *defined : Value::mapping();
@@ -105,8 +134,13 @@ void apply_overlays(Value& doc, const std::vector<std::string>& overlays) {
             throw e;
         }
         if (!ov->is_null()) {
-            validate(*ov, *profile_schema()->fields.back().schema->item, join_path("overlays", name));
+            Value checked = *ov;  // its null services are drops, not service declarations
+            if (Value* s = checked.find("services"); s && s->is_mapping())
+                for (const auto& e : Value(*s).entries())
+                    if (e.value.is_null()) s->erase(e.key);
+            validate(checked, *profile_schema()->fields.back().schema->item, join_path("overlays", name));
             doc = deep_merge(doc, *ov);
+            drop_null_services(doc);
         }
     }
 }
@@ -418,6 +452,7 @@ Profile load_profile(const LoadOptions& opts) {
 
     std::vector<ChainLink> chain;
     Value doc = resolve_extends(opts.project_dir, src, chain);
+    drop_null_services(doc);
     if (const Value* ov = doc.find("overlays"); ov && ov->is_mapping())
         for (const auto& e : ov->entries()) profile.available_overlays.push_back(e.key);
     // Shapes are checked before overlays and --set so errors point at what the user wrote.
@@ -425,6 +460,7 @@ Profile load_profile(const LoadOptions& opts) {
     apply_overlays(doc, opts.overlays);
     profile.overlays = opts.overlays;
     apply_sets(doc, opts.sets);
+    drop_null_services(doc);
 
     const char* env_project = nullptr;
     std::string project_raw = opts.project_name;
