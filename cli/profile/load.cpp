@@ -114,7 +114,27 @@ void drop_null_services(Value& doc) {
                             items.end());
             }
         }
+        if ((deps->is_mapping() && deps->entries().empty()) || (deps->is_sequence() && deps->items().empty()))
+            e.value.erase("depends_on");
     }
+}
+
+// `doc` less its null services (drops, see above), in the profile and in each overlay: what
+// the schema checks, since a null is not a service declaration.
+Value without_null_services(const Value& doc) {
+    Value out = doc;
+    auto strip = [](Value& d) {
+        Value* s = d.is_mapping() ? d.find("services") : nullptr;
+        if (!s || !s->is_mapping()) return;
+        std::vector<std::string> dropped;
+        for (const auto& e : s->entries())
+            if (e.value.is_null()) dropped.push_back(e.key);
+        for (const auto& name : dropped) s->erase(name);
+    };
+    strip(out);
+    if (Value* ov = out.find("overlays"); ov && ov->is_mapping())
+        for (auto& e : ov->entries()) strip(e.value);
+    return out;
 }
 
 void apply_overlays(Value& doc, const std::vector<std::string>& overlays) {
@@ -134,11 +154,7 @@ void apply_overlays(Value& doc, const std::vector<std::string>& overlays) {
             throw e;
         }
         if (!ov->is_null()) {
-            Value checked = *ov;  // its null services are drops, not service declarations
-            if (Value* s = checked.find("services"); s && s->is_mapping())
-                for (const auto& e : Value(*s).entries())
-                    if (e.value.is_null()) s->erase(e.key);
-            validate(checked, *profile_schema()->fields.back().schema->item, join_path("overlays", name));
+            validate(without_null_services(*ov), *profile_schema()->fields.back().schema->item, join_path("overlays", name));
             doc = deep_merge(doc, *ov);
             drop_null_services(doc);
         }
@@ -456,7 +472,7 @@ Profile load_profile(const LoadOptions& opts) {
     if (const Value* ov = doc.find("overlays"); ov && ov->is_mapping())
         for (const auto& e : ov->entries()) profile.available_overlays.push_back(e.key);
     // Shapes are checked before overlays and --set so errors point at what the user wrote.
-    validate(doc, *profile_schema(), {});
+    validate(without_null_services(doc), *profile_schema(), {});
     apply_overlays(doc, opts.overlays);
     profile.overlays = opts.overlays;
     apply_sets(doc, opts.sets);
