@@ -190,7 +190,6 @@ def test_engine_stops_during_ups_wait_then_a_later_up_recovers(engine2, tmp_path
             proc.wait()
     print(f"engine stopped in {stopped:.1f} s; up exited {proc.returncode} {took:.1f} s after the stop began: "
           f"{err.strip().splitlines()[-3:] if err.strip() else ''}")
-    print(err)
     assert proc.returncode == 3, (proc.returncode, out, err)
     assert took < stopped + 10, took
     assert engine_message(err, eng), err

@@ -196,8 +196,10 @@ def test_service_killed_or_restarted_during_seed_and_reset(web, service):
         else:
             app_writes(e, f"{action}{step}")
         code, out, err, took = drill(e, service, command, action)
-        said = next((l.strip() for l in (out + err).splitlines() if service in l and re.search("fail|error", l, re.I)), "")
-        figures.append(f"{command}/{action} {service}: exit {code} {took:.1f} s after the fault: {said[:160]}")
+        lines = (out + err).splitlines()
+        said = next((l.strip() for l in lines if "failed:" in l), "") or \
+            next((l.strip() for l in lines if service in l and re.search("fail|error", l, re.I)), "")
+        figures.append(f"{command}/{action} {service}: exit {code} {took:.1f} s after the fault: {' '.join(said.split())[:200]}")
         assert "terminate called" not in err and "Aborted" not in err, err
         assert took < 60, f"{command} took {took:.0f} s after the {action}"
         if code == 0:
