@@ -30,6 +30,28 @@ from test_lifecycle import wait_for_line
 IMAGE = "devenv-standin/minio:versitygw"
 
 
+def shared_bridge():
+    """The shared engine's default bridge (name, gateway/prefix) as that engine describes it."""
+    r = subprocess.run(["docker", "network", "inspect", "bridge", "--format",
+                        '{{index .Options "com.docker.network.bridge.name"}} {{range .IPAM.Config}}{{.Gateway}} {{.Subnet}}{{end}}'],
+                       capture_output=True, text=True, timeout=30, env={k: v for k, v in os.environ.items() if k != "DOCKER_HOST"})
+    if r.returncode != 0 or len(r.stdout.split()) != 3:
+        return None
+    name, gateway, subnet = r.stdout.split()
+    return name, f"{gateway}/{subnet.split('/')[1]}"
+
+
+def restore_shared_bridge(bridge):
+    """A second dockerd, even with a --bridge of its own, deletes the interface `docker0` when it
+    starts or stops (seen with dockerd 20.10 here); the shared engine's `docker run` on its default
+    network then fails. Put the interface back as the shared engine had it."""
+    if bridge is None or Path(f"/sys/class/net/{bridge[0]}").exists():
+        return
+    subprocess.run(["ip", "link", "add", bridge[0], "type", "bridge"], check=True)
+    subprocess.run(["ip", "addr", "add", bridge[1], "dev", bridge[0]], check=True)
+    subprocess.run(["ip", "link", "set", bridge[0], "up"], check=True)
+
+
 class SecondEngine:
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="dvde-", dir="/tmp"))  # short: unix socket paths
@@ -44,6 +66,7 @@ class SecondEngine:
         self.pool = f"10.{n}.0.0/17"
         self.proc = None
         self.log = self.root / "dockerd.log"
+        self.shared = shared_bridge()
 
     def argv(self):
         return ["dockerd", "--data-root", str(self.root / "data"), "--exec-root", str(self.root / "x"),
@@ -70,6 +93,7 @@ class SecondEngine:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"the second dockerd did not start: {self.log.read_text()[-2000:]}")
             time.sleep(0.2)
+        restore_shared_bridge(self.shared)
 
     def stop(self, sig=signal.SIGTERM, wait=60):
         """As `systemctl stop docker` does: SIGTERM; dockerd stops its containers and exits."""
@@ -80,6 +104,7 @@ class SecondEngine:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+        restore_shared_bridge(self.shared)
 
     def setup(self):
         subprocess.run(["ip", "link", "add", self.bridge, "type", "bridge"], check=True)
@@ -105,6 +130,9 @@ class SecondEngine:
             subprocess.run(["umount", "-l", m], capture_output=True)
         shutil.rmtree(self.root, ignore_errors=True)
         subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
+        restore_shared_bridge(self.shared)
+        if self.shared:
+            assert Path(f"/sys/class/net/{self.shared[0]}").exists(), "the shared engine's bridge is gone"
 
 
 @pytest.fixture
