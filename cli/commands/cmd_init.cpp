@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "commands/context.hpp"
+#include "probe/kinds.hpp"
 #include "profile/discover.hpp"
 #include "util/fs.hpp"
 
@@ -133,6 +134,7 @@ void register_init(CLI::App& app, Context& ctx) {
         o.project_dir = dir.string();
         o.profile = *from;
         o.project_name = "init";
+        o.language = &probe_language();
         Profile base = load_profile(o);
 
         std::string name = dir.filename().string();

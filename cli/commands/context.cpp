@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "probe/kinds.hpp"
 #include "profile/discover.hpp"
 #include "util/duration.hpp"
 #include "util/interrupt.hpp"
@@ -29,6 +30,7 @@ LoadOptions Context::load_options(const std::string& profile) const {
     o.sets = global.sets;
     o.port_offset = global.port_offset;
     o.project_name = global.project_name;
+    o.language = &probe_language();
     return o;
 }
 

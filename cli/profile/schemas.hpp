@@ -1,5 +1,6 @@
 #pragma once
-// The schemas of the profile language, the template format and every seed kind.
+// The schemas of the profile language, the template format and every seed kind. The probe
+// block's schema comes from the probe kinds (profile/language.hpp builds it).
 #include <string>
 #include <vector>
 
@@ -7,9 +8,9 @@
 
 namespace devenv {
 
-SchemaPtr profile_schema();
+// A profile document whose services' `probe:` blocks are `probe`.
+SchemaPtr profile_schema(SchemaPtr probe);
 SchemaPtr template_schema();
-SchemaPtr probe_schema();
 // Schema of one seed kind's declaration; null when the kind is unknown.
 SchemaPtr seed_kind_schema(const std::string& kind);
 const std::vector<std::string>& seed_kinds();

@@ -16,16 +16,16 @@ namespace {
 const char* const kPgEnv = "DEVENV_TEST_PG";
 bool no_pg() { return !env(kPgEnv); }
 
-ProbeSpec pg_probe() {
+ServiceProbe pg_probe() {
     auto f = split(*env(kPgEnv), ':');
     REQUIRE_MESSAGE(f.size() == 5, "DEVENV_TEST_PG must be host:port:user:password:db");
-    ProbeSpec p;
-    p.kind = "postgres";
-    p.host = f[0];
-    p.port = std::stoi(f[1]);
-    p.user = f[2];
-    p.password = f[3];
-    p.database = f[4];
+    ServiceProbe p;
+    p.probe.kind = "postgres";
+    p.endpoint.host = f[0];
+    p.endpoint.port = std::stoi(f[1]);
+    p.endpoint.user = f[2];
+    p.endpoint.password = f[3];
+    p.endpoint.database = f[4];
     return p;
 }
 
@@ -34,7 +34,7 @@ std::string psql(const std::string& db, const std::string& sql, const std::strin
                  const std::string& password = "") {
     auto p = pg_probe();
     return shell(fmt::format("PGPASSWORD='{}' psql -X -q -h {} -p {} -U {} -d {} -tAc \"{}\" 2>&1",
-                             password.empty() ? p.password : password, p.host, p.port, user.empty() ? p.user : user, db,
+                             password.empty() ? p.endpoint.password : password, p.endpoint.host, p.endpoint.port, user.empty() ? p.endpoint.user : user, db,
                              sql));
 }
 
