@@ -121,11 +121,11 @@ TEST_CASE("the loader needs the probe kinds and walks whichever it is given") {
 
     ProfileLanguage lang = make_profile_language({&kGopher, &kTcp, &kDocker, &kNone});
     o.language = &lang;
-    CHECK(error_of(o) == "5:31: unknown key 'burow' in probe | did you mean 'burrow'?");
+    CHECK(error_of(o) == "5:27: unknown key 'burow' in probe | did you mean 'burrow'?");
     p.write("devenv.yaml", "services:\n  hole: {image: nginx, ports: ['8080:80'], probe: {kind: http}}\n");
-    CHECK(error_of(o) == "3:57: 'http' is not one of: gopher, tcp, docker, none | did you mean 'tcp'?");
+    CHECK(error_of(o) == "2:58: 'http' is not one of: gopher, tcp, docker, none");
     p.write("devenv.yaml", "services:\n  hole: {image: nginx, probe: {kind: gopher, burrow: deep}}\n");
-    CHECK(error_of(o) == "2:37: a gopher probe needs a port, and the service publishes none | "
+    CHECK(error_of(o) == "2:31: a gopher probe needs a port, and the service publishes none | "
                          "set probe.port to the host port, or publish one under ports:");
     p.write("devenv.yaml", "services:\n  hole: {image: nginx, ports: ['8080:80'], probe: {kind: gopher, burrow: deep}}\n");
     Profile prof = load_profile(o);

@@ -121,13 +121,13 @@ TEST_CASE("seed postgres: drift in a role's password and login is reported and r
     REQUIRE_FALSE(f.seed().any_failed());
 
     psql("postgres", fmt::format("ALTER ROLE {} NOLOGIN PASSWORD 'changed'", n.role));
-    psql("postgres", fmt::format("ALTER DATABASE {} OWNER TO {}", n.db, pg_probe().user));
+    psql("postgres", fmt::format("ALTER DATABASE {} OWNER TO {}", n.db, pg_probe().endpoint.user));
     auto sink = f.seed();
     auto o = outcomes(sink);
     CHECK(o["role " + n.role] == "drift");
     CHECK(detail_of(sink, "role " + n.role) == "login was false, password differed; updated");
     CHECK(o["database " + n.db] == "drift");
-    CHECK(detail_of(sink, "database " + n.db).find("owner was " + pg_probe().user) == 0);
+    CHECK(detail_of(sink, "database " + n.db).find("owner was " + pg_probe().endpoint.user) == 0);
     CHECK(psql(n.db, "select 1", n.role, "pw-" + n.role) == "1");
 
     // --force re-applies what matches.
@@ -196,7 +196,7 @@ TEST_CASE("reset postgres: back to the seeded rows from the template; without on
                "create table app_table (x int)");
     REQUIRE(psql(n.db, "select count(*) from places") == "4");
     auto holder = shell(fmt::format("(PGPASSWORD='{}' psql -X -h {} -p {} -U {} -d {} -c 'select pg_sleep(30)' >/dev/null 2>&1 &) ; echo started",
-                                    pg_probe().password, pg_probe().host, pg_probe().port, pg_probe().user, n.db));
+                                    pg_probe().endpoint.password, pg_probe().endpoint.host, pg_probe().endpoint.port, pg_probe().endpoint.user, n.db));
 
     SeedSink sink;
     t0 = std::chrono::steady_clock::now();
