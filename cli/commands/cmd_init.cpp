@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "commands/context.hpp"
-#include "probe/kinds.hpp"
 #include "profile/discover.hpp"
+#include "seed/check.hpp"
 #include "util/fs.hpp"
 
 namespace devenv {
@@ -134,8 +134,7 @@ void register_init(CLI::App& app, Context& ctx) {
         o.project_dir = dir.string();
         o.profile = *from;
         o.project_name = "init";
-        o.language = &probe_language();
-        Profile base = load_profile(o);
+        Profile base = load_checked_profile(o);
 
         std::string name = dir.filename().string();
         if (name.empty()) name = "project";

@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/seed_options.hpp"
+#include "seed/kinds.hpp"
 
 namespace devenv {
 
@@ -13,7 +14,10 @@ void register_seed(CLI::App& app, Context& ctx) {
     auto remote = std::make_shared<bool>(false);
     cmd->add_option("services", *services, "Only these services")->type_name("SERVICE");
     cmd->add_option("-p,--profile", *profile, "Profile (default: the one `up` started)");
-    cmd->add_option("--only", *only, "Only this seed kind (dynamodb, sqs, postgres, ...)")->type_name("KIND");
+    // The kinds come from their table, so completion and the man page list them.
+    cmd->add_option("--only", *only, "Only this seed kind (dynamodb, sqs, postgres, ...)")
+        ->type_name("KIND")
+        ->check(CLI::IsMember(seed_kind_names()));
     cmd->add_flag("--force", *force, "Recreate resources that differ from their declaration");
     cmd->add_flag("--allow-remote", *remote, "Also seed endpoints that are not on this machine");
     cmd->callback([&ctx, profile, services, only, force, remote] {

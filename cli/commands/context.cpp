@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "probe/kinds.hpp"
 #include "profile/discover.hpp"
+#include "seed/check.hpp"
 #include "util/duration.hpp"
 #include "util/interrupt.hpp"
 #include "util/suggest.hpp"
@@ -30,11 +30,10 @@ LoadOptions Context::load_options(const std::string& profile) const {
     o.sets = global.sets;
     o.port_offset = global.port_offset;
     o.project_name = global.project_name;
-    o.language = &probe_language();
     return o;
 }
 
-Profile Context::load(const std::string& profile) const { return load_profile(load_options(profile)); }
+Profile Context::load(const std::string& profile) const { return load_checked_profile(load_options(profile)); }
 
 std::string Context::mask(std::string text, const Profile& p) const {
     return global.show_secrets ? text : mask_secrets(std::move(text), p);

@@ -1,4 +1,5 @@
 #include "lifecycle/environment.hpp"
+#include "seed/check.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -42,7 +43,7 @@ Environment open_environment(const LoadOptions& opts) {
         (*seen)[std::string(name)] = v;
         return v;
     };
-    env.profile = load_profile(recording);
+    env.profile = load_checked_profile(recording);
     env.env_seen = *seen;
     env.dir = state_dir(opts.project_dir);
     env.compose = ComposeProject{env.profile.project, env.dir.compose_file(), opts.project_dir};
@@ -59,7 +60,6 @@ std::optional<LoadOptions> recorded_load_options(const std::string& project_dir)
     o.sets = rec->sets;
     o.port_offset = rec->port_offset;
     o.project_name = rec->project;
-    o.language = &probe_language();
     // What the profile read at `up` wins over this shell's environment; what it did not read
     // comes from the environment as usual.
     o.getenv = [env = rec->env](std::string_view name) -> std::optional<std::string> {

@@ -28,8 +28,8 @@ struct LoadOptions {
     // Where the engine publishes ports, as devenv connects to them: every endpoint's host unless
     // its probe names one, and (as "localhost" for this machine) `${host}` in templates.
     std::string host = kThisMachine;
-    // The probe kinds (probe_language() in probe/kinds.hpp). Required: profile/ cannot reach
-    // the table above it, so whoever loads passes it in.
+    // The probe kinds (probe_language() in probe/kinds.hpp; load_checked_profile sets it).
+    // Required: profile/ cannot reach the table above it, so whoever loads passes it in.
     const ProfileLanguage* language = nullptr;
 };
 
