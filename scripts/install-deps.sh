@@ -24,6 +24,8 @@ pkgs=(
   zsh fish
   # the packaging test renders the installed man page
   man-db
+  # fault drills: `ss` (who holds a connection to a service), `ip` (the second engine's bridge)
+  iproute2
 )
 
 # One dpkg-query for all of them; a package never seen by dpkg is reported on stderr instead.

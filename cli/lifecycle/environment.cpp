@@ -230,7 +230,41 @@ WaitHooks engine_hooks(Environment& env) {
     return h;
 }
 
+std::optional<Error> engine_gone(const Environment& env, const std::string& what) {
+    try {
+        DockerApi fresh(env.docker ? env.docker->host() : std::string());
+        fresh.ping();
+    } catch (const Error& gone) {
+        if (gone.kind() != ErrorKind::engine) return std::nullopt;
+        Error e(ErrorKind::engine, fmt::format("the Docker engine stopped while devenv {}", what));
+        e.detail(gone.message());
+        for (const auto& h : gone.hints()) e.hint(h);
+        e.hint("once the engine runs again, `devenv up` starts the project's containers again");
+        return e;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// A stopping engine stops its containers after it closed its API socket, and still answers on
+// connections it had open: the wait then sees containers "exit with code 137". A fresh
+// connection tells whether it was the engine that went away; then that is the error (exit 3).
+void throw_if_engine_gone(const WaitResult& r, const Environment& env) {
+    const ServiceOutcome* exited = nullptr;
+    for (const auto& s : r.services)
+        if (!s.ready && s.exited && !exited) exited = &s;
+    if (!exited) return;
+    if (auto e = engine_gone(env, fmt::format("waited for {}", exited->name))) {
+        e->detail(fmt::format("{}: {} (stopped with the engine)", exited->name, exited->detail));
+        throw *e;
+    }
+}
+
+}  // namespace
+
 void throw_wait_failure(const WaitResult& r, const Environment& env) {
+    throw_if_engine_gone(r, env);
     std::vector<std::string> names;
     for (const auto& s : r.services)
         if (!s.ready) names.push_back(s.name);

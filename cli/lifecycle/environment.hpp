@@ -83,6 +83,11 @@ WaitResult wait_ready(Environment& env, const std::vector<std::string>& only, st
 // Throws Error(not_ready) describing the failed services of a wait.
 [[noreturn]] void throw_wait_failure(const WaitResult& r, const Environment& env);
 
+// After a failure that may have been the engine going away (containers "exited", a seed step
+// that could not reach it): asks the engine on a fresh connection. When it does not answer, an
+// Error(engine) saying that `what` ("waited for app", "seed") was cut short by it; else nullopt.
+std::optional<Error> engine_gone(const Environment& env, const std::string& what);
+
 // Hooks for the wait loop backed by the Engine API.
 WaitHooks engine_hooks(Environment& env);
 

@@ -8,7 +8,17 @@ SeedRunResult run_seed(Environment& env, SeedRunOptions opts, SeedMode mode, Lif
     opts.on_result = [&](const ResourceResult& r) { obs.resource(r); };
     SeedRunResult r = mode == SeedMode::reset ? reset_environment(env, opts) : seed_environment(env, opts);
     obs.seed_done(r);
-    if (auto e = seed_verdict(r, mode, opts.interrupted && opts.interrupted->load())) throw *e;
+    if (auto e = seed_verdict(r, mode, opts.interrupted && opts.interrupted->load())) {
+        // A step that runs through the engine (exec) fails when the engine stops: say that (exit 3).
+        if (e->kind() == ErrorKind::seed)
+            if (auto gone = engine_gone(env, fmt::format("ran the {}", r.command))) {
+                int failed = 0;
+                for (const auto& s : r.services) failed += s.failed;
+                gone->detail(fmt::format("{} resource{} failed; what was done is kept", failed, failed == 1 ? "" : "s"));
+                throw *gone;
+            }
+        throw *e;
+    }
     return r;
 }
 

@@ -88,6 +88,55 @@ Value resolve_extends(const std::string& project_dir, const ProfileSource& src, 
     return merged;
 }
 
+// A service set to null (`loki: ~` in a child profile or an overlay, `--set services.loki=null`)
+// drops the service a parent declared, with its seed block and the `depends_on` entries of the
+// profile's other services that name it.
+void drop_null_services(Value& doc) {
+    Value* services = doc.find("services");
+    if (!services || !services->is_mapping()) return;
+    std::vector<std::string> dropped;
+    for (const auto& e : services->entries())
+        if (e.value.is_null()) dropped.push_back(e.key);
+    if (dropped.empty()) return;
+    Value* seed = doc.find("seed");
+    for (const auto& name : dropped) {
+        services->erase(name);
+        if (seed && seed->is_mapping()) seed->erase(name);
+    }
+    for (auto& e : services->entries()) {
+        Value* deps = e.value.is_mapping() ? e.value.find("depends_on") : nullptr;
+        if (!deps) continue;
+        for (const auto& name : dropped) {
+            if (deps->is_mapping()) deps->erase(name);
+            if (deps->is_sequence()) {
+                auto& items = deps->items();
+                items.erase(std::remove_if(items.begin(), items.end(), [&](const Value& v) { return v.is_scalar() && v.text() == name; }),
+                            items.end());
+            }
+        }
+        if ((deps->is_mapping() && deps->entries().empty()) || (deps->is_sequence() && deps->items().empty()))
+            e.value.erase("depends_on");
+    }
+}
+
+// `doc` less its null services (drops, see above), in the profile and in each overlay: what
+// the schema checks, since a null is not a service declaration.
+Value without_null_services(const Value& doc) {
+    Value out = doc;
+    auto strip = [](Value& d) {
+        Value* s = d.is_mapping() ? d.find("services") : nullptr;
+        if (!s || !s->is_mapping()) return;
+        std::vector<std::string> dropped;
+        for (const auto& e : s->entries())
+            if (e.value.is_null()) dropped.push_back(e.key);
+        for (const auto& name : dropped) s->erase(name);
+    };
+    strip(out);
+    if (Value* ov = out.find("overlays"); ov && ov->is_mapping())
+        for (auto& e : ov->entries()) strip(e.value);
+    return out;
+}
+
 void apply_overlays(Value& doc, const std::vector<std::string>& overlays, const Schema& overlay_schema) {
     const Value* defined = doc.find("overlays");
     Value available = defined ? *defined : Value::mapping();
@@ -105,8 +154,9 @@ void apply_overlays(Value& doc, const std::vector<std::string>& overlays, const 
             throw e;
         }
         if (!ov->is_null()) {
-            validate(*ov, overlay_schema, join_path("overlays", name));
+            validate(without_null_services(*ov), overlay_schema, join_path("overlays", name));
             doc = deep_merge(doc, *ov);
+            drop_null_services(doc);
         }
     }
 }
@@ -425,13 +475,15 @@ Profile load_profile(const LoadOptions& opts) {
 
     std::vector<ChainLink> chain;
     Value doc = resolve_extends(opts.project_dir, src, chain);
+    drop_null_services(doc);
     if (const Value* ov = doc.find("overlays"); ov && ov->is_mapping())
         for (const auto& e : ov->entries()) profile.available_overlays.push_back(e.key);
     // Shapes are checked before overlays and --set so errors point at what the user wrote.
-    validate(doc, schema, {});
+    validate(without_null_services(doc), schema, {});
     apply_overlays(doc, opts.overlays, *schema.fields.back().schema->item);
     profile.overlays = opts.overlays;
     apply_sets(doc, opts.sets);
+    drop_null_services(doc);
 
     const char* env_project = nullptr;
     std::string project_raw = opts.project_name;

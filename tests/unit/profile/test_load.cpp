@@ -76,6 +76,24 @@ TEST_SUITE("profile.load") {
         CHECK(prof.services[0].compose.find("image")->text() == "custom:1");
     }
 
+    TEST_CASE("a service set to null is dropped with its seed and the depends_on naming it") {
+        TempProject p;
+        p.write("base.yaml",
+                "services:\n  a: {image: i}\n  b: {image: i}\n  c: {image: i}\n"
+                "  d: {image: i, depends_on: [a, b, c]}\n  e: {image: i, depends_on: {b: {condition: service_started}, c: {}}}\n"
+                "seed:\n  b: {exec: [{command: [\"true\"]}]}\n  c: {exec: [{command: [\"true\"]}]}\n");
+        p.write("devenv.yaml", "extends: ./base.yaml\nservices:\n  a: ~\noverlays:\n  lean: {services: {b: ~}}\n");
+        LoadOptions o = p.options();
+        o.overlays = {"lean"};
+        o.sets = {"services.c=null"};
+        Profile prof = load_profile(o);
+        CHECK(prof.service_names() == std::vector<std::string>{"d", "e"});
+        CHECK(prof.find_service("d")->depends_on.empty());
+        CHECK(prof.find_service("e")->depends_on.empty());
+        CHECK(prof.seeds.empty());
+        CHECK(prof.tree.find("seed")->entries().empty());
+    }
+
     TEST_CASE("variables: environment over .env.local over .env over profile defaults") {
         TempProject p;
         p.write(".env", "A=from-env-file\nB=from-env-file\nC=from-env-file\n");
