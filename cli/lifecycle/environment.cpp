@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "lifecycle/ports.hpp"
+#include "probe/kinds.hpp"
 #include "render/compose.hpp"
 #include "util/interrupt.hpp"
 #include "util/fs.hpp"
@@ -95,7 +96,7 @@ std::vector<WaitService> wait_services(const Profile& p, const std::vector<std::
         std::vector<std::string> deps;
         for (const auto& d : s.depends_on)
             if (only.empty() || std::find(only.begin(), only.end(), d) != only.end()) deps.push_back(d);
-        out.push_back({s.name, s.probe, deps});
+        out.push_back({s.name, s.endpoint, s.probe, deps});
     }
     return out;
 }
@@ -399,11 +400,12 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
         }
         report.services.push_back(st);
     }
-    // Exec/log probes find their container through the hooks' map, which costs another list
-    // and inspect of every container: only when such a probe is asked.
+    // Probes that look inside the container (exec, log) find it through the hooks' map, which
+    // costs another list and inspect of every container: only when such a probe is asked.
     if (std::any_of(report.services.begin(), report.services.end(), [&](const ServiceStatus& st) {
             const Service* svc = env.profile.find_service(st.name);
-            return svc && (svc->probe.kind == "exec" || svc->probe.kind == "log");
+            const ProbeKind* kind = svc ? find_probe_kind(svc->probe.kind) : nullptr;
+            return kind && kind->uses_engine;
         }))
         (void)hooks.containers();
     ThreadGroup threads;
@@ -414,7 +416,7 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
             ContainerView view{true, st.container.state, st.container.exit_code, st.container.restart_count,
                                st.container.health, st.container.health_log};
             auto t = Clock::now();
-            st.probe = run_probe(svc->probe, st.name, ctx, view, hooks);
+            st.probe = run_probe({st.name, svc->endpoint, svc->probe, ctx, view, hooks});
             if (st.probe.latency.count() == 0)
                 st.probe.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t);
             st.ready = st.probe.ready;

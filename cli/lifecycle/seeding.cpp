@@ -50,9 +50,9 @@ bool is_loopback(const std::string& host) {
 
 // Seeding writes, and a reset deletes: only ever against this machine.
 void check_local(const Service& s, bool allow_remote) {
-    if (allow_remote || s.probe.host.empty() || is_loopback(s.probe.host)) return;
+    if (allow_remote || s.endpoint.host.empty() || is_loopback(s.endpoint.host)) return;
     throw Error(ErrorKind::seed, fmt::format("refusing to seed or reset {}: its endpoint {} is not on this machine",
-                                             s.name, s.probe.host))
+                                             s.name, s.endpoint.host))
         .hint("devenv only writes to loopback endpoints of its own containers; pass --allow-remote if you mean it");
 }
 

@@ -3,62 +3,16 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
-#include <regex>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "probe/kinds.hpp"
 #include "util/thread_group.hpp"
 
 namespace devenv {
 
 using Clock = std::chrono::steady_clock;
-
-ProbeResult run_probe(const ProbeSpec& spec, const std::string& service, ProbeContext& ctx,
-                      const ContainerView& container, const WaitHooks& hooks) {
-    const std::string& k = spec.kind;
-    if (k == "tcp") return probe_tcp(spec);
-    if (k == "http") return probe_http(spec, ctx);
-    if (k == "postgres") return probe_postgres(spec);
-    if (k == "redis") return probe_redis(spec);
-    if (k == "kafka") return probe_kafka(spec);
-    if (k == "aws") return probe_aws(spec, ctx);
-    ProbeResult r;
-    if (k == "docker") {
-        if (container.health.empty()) {
-            r.ready = container.state == "running";
-            r.detail = r.ready ? "running (no healthcheck)" : container.state;
-        } else {
-            r.ready = container.health == "healthy";
-            r.detail = r.ready ? "healthy" : fmt::format("healthcheck {}{}", container.health,
-                                                         container.health_log.empty() ? "" : ": " + container.health_log);
-        }
-        return r;
-    }
-    if (k == "log") {
-        if (!hooks.logs) return {false, "log probes need the engine", {}};
-        std::string log = hooks.logs(service);
-        try {
-            r.ready = std::regex_search(log, std::regex(spec.pattern));
-        } catch (const std::regex_error& e) {
-            r.detail = fmt::format("bad pattern /{}/: {}", spec.pattern, e.what());
-            return r;
-        }
-        if (!r.ready) r.detail = fmt::format("no log line matches /{}/ yet", spec.pattern);
-        return r;
-    }
-    if (k == "exec") {
-        if (!hooks.exec) return {false, "exec probes need the engine", {}};
-        int code = hooks.exec(service, spec.command);
-        r.ready = code == 0;
-        if (!r.ready) r.detail = fmt::format("`{}` exited {}", fmt::join(spec.command, " "), code);
-        return r;
-    }
-    // "none": ready once the container runs.
-    r.ready = container.state == "running";
-    r.detail = r.ready ? "running" : (container.state.empty() ? "no container" : container.state);
-    return r;
-}
 
 namespace {
 
@@ -160,7 +114,7 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                 }
                 ProbeResult r;
                 try {
-                    r = run_probe(svc.probe, svc.name, ctx, c, hooks);
+                    r = run_probe({svc.name, svc.endpoint, svc.probe, ctx, c, hooks});
                 } catch (const std::exception& e) {  // a probe that throws is a failed attempt
                     r.ready = false;
                     r.detail = e.what();

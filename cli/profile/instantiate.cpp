@@ -134,7 +134,7 @@ public:
             if (specs_.find(name)) return scalar_text(get(name));
             if (name == "service") return args_.service_name;
             if (name == "project") return args_.project;
-            if (name == "host") return std::string("localhost");
+            if (name == "host") return args_.host;
             return args_.env ? args_.env(n) : std::nullopt;
         };
     }

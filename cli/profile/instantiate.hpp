@@ -26,6 +26,7 @@ struct InstantiateArgs {
     const Value* with = nullptr;       // the profile's `with:` (may be null)
     std::string with_path;             // for messages: "services.postgres.with"
     int port_offset = 0;
+    std::string host = "localhost";    // ${host}: the host apps reach published ports on
     EnvLookup env;
 };
 

@@ -137,7 +137,7 @@ Value without_null_services(const Value& doc) {
     return out;
 }
 
-void apply_overlays(Value& doc, const std::vector<std::string>& overlays) {
+void apply_overlays(Value& doc, const std::vector<std::string>& overlays, const Schema& overlay_schema) {
     const Value* defined = doc.find("overlays");
     Value available = defined ? *defined : Value::mapping();
     doc.erase("overlays");
@@ -154,7 +154,7 @@ void apply_overlays(Value& doc, const std::vector<std::string>& overlays) {
             throw e;
         }
         if (!ov->is_null()) {
-            validate(without_null_services(*ov), *profile_schema()->fields.back().schema->item, join_path("overlays", name));
+            validate(without_null_services(*ov), overlay_schema, join_path("overlays", name));
             doc = deep_merge(doc, *ov);
             drop_null_services(doc);
         }
@@ -384,6 +384,7 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
         args.with = decl.find("with");
         args.with_path = join_path(path, "with");
         args.port_offset = opts.port_offset;
+        args.host = host_for_apps(profile.host);
         args.env = lookup;
         Instance inst = instantiate_template(tmpl, args);
         svc.params = inst.params;
@@ -416,7 +417,10 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
     svc.seed_kinds.push_back("exec");
     rebase_service_paths(svc.compose, profile.project_dir);
     svc.host_ports = published_ports(svc.compose.find("ports") ? *svc.compose.find("ports") : Value());
-    svc.probe = probe_from_decl(probe_decl, svc.compose, svc.host_ports, join_path(path, "probe"));
+    auto resolved = probe_from_decl(probe_decl, svc.compose, svc.host_ports, profile.host, *opts.language,
+                                    join_path(path, "probe"));
+    svc.endpoint = std::move(resolved.endpoint);
+    svc.probe = std::move(resolved.probe);
     svc.depends_on = dependencies(svc.compose);
     for (const auto& e : exports.entries()) {
         Export x{e.key, e.value.text(), false};
@@ -462,7 +466,10 @@ Value& top_level_entry(Value& top, const std::string& key) {
 Profile load_profile(const LoadOptions& opts) {
     InterpolationBudget budget;  // every value interpolated in this load, .env files included
     Profile profile;
+    if (!opts.language) throw Error(ErrorKind::internal, "load_profile needs LoadOptions::language (the probe kinds)");
+    const Schema& schema = *opts.language->profile;
     profile.project_dir = opts.project_dir;
+    profile.host = opts.host;
     ProfileSource src = locate_profile(opts.project_dir, opts.profile, opts.file);
     profile.source = src.builtin ? "built-in" : src.shown_path;
 
@@ -472,8 +479,8 @@ Profile load_profile(const LoadOptions& opts) {
     if (const Value* ov = doc.find("overlays"); ov && ov->is_mapping())
         for (const auto& e : ov->entries()) profile.available_overlays.push_back(e.key);
     // Shapes are checked before overlays and --set so errors point at what the user wrote.
-    validate(without_null_services(doc), *profile_schema(), {});
-    apply_overlays(doc, opts.overlays);
+    validate(without_null_services(doc), schema, {});
+    apply_overlays(doc, opts.overlays, *schema.fields.back().schema->item);
     profile.overlays = opts.overlays;
     apply_sets(doc, opts.sets);
     drop_null_services(doc);
@@ -495,7 +502,7 @@ Profile load_profile(const LoadOptions& opts) {
     }
     EnvLookup lookup = scope.as_lookup();
     interpolate_tree(doc, {}, lookup, {"exports", "variables", "name", "description"});
-    validate(doc, *profile_schema(), {});
+    validate(doc, schema, {});
 
     profile.name = src.name.empty() ? fs::path(opts.project_dir).filename().string() : src.name;
     if (const Value* d = doc.find("description")) profile.description = d->text();

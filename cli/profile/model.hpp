@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "profile/endpoint.hpp"
 #include "profile/probe_spec.hpp"
 #include "yaml/value.hpp"
 
@@ -32,6 +33,7 @@ struct Service {
     std::string template_name;      // empty for a raw Compose service
     Value params;                   // resolved template parameters (mapping); empty when raw
     Value compose;                  // the Compose service definition, fully interpolated
+    Endpoint endpoint;              // where it answers on the host: probe, seeders, resets, guard
     ProbeSpec probe;                // kind "none" when nothing is probed beyond "running"
     std::vector<Export> exports;
     std::vector<std::string> seed_kinds;  // what seed.<this service> may declare
@@ -49,6 +51,7 @@ struct Profile {
     std::vector<std::string> available_overlays;
     std::string project;            // Compose project name
     std::string project_dir;        // absolute
+    std::string host;               // where the engine publishes ports (LoadOptions::host)
     std::vector<Service> services;  // in declaration order
     Value top_level;                // Compose top-level volumes, secrets, configs, networks
     std::vector<SeedDecl> seeds;

@@ -1,36 +1,36 @@
 #pragma once
-// What a service's readiness probe checks. Declared here (the model) and executed by probe/.
+// A service's readiness probe in the model (ProbeSpec), and what the loader knows of a probe kind
+// (ProbeKindDecl). The kinds themselves, each with its fields and its check, live above this
+// layer (probe/kinds/, one file each, listed in probe/kinds.cpp); the loader is handed their
+// declarations through LoadOptions::language (profile/language.hpp), so profile/ never includes
+// probe/. Where the probe connects is the service's Endpoint (profile/endpoint.hpp), not here.
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "profile/schema.hpp"
+#include "yaml/value.hpp"
 
 namespace devenv {
 
 struct ProbeSpec {
-    std::string kind;                 // tcp http postgres redis aws kafka docker log exec none
-    std::string host = "127.0.0.1";
-    int port = 0;                     // host (published) port
-    // http
-    std::string scheme = "http";
-    std::string path = "/";
-    std::vector<int> status{200};     // any of these; empty = any 2xx
-    std::string body_contains;        // substring of the body
-    std::string json_pointer;         // RFC 6901 pointer into the JSON body ...
-    std::string json_equals;          // ... whose value (as text) must equal this; empty = exists
-    // postgres / redis
-    std::string user;
-    std::string password;
-    std::string database;
-    // aws
-    std::vector<std::string> aws_services;  // dynamodb sqs ssm s3 cognito-idp events secretsmanager sts
-    std::string region = "us-east-1";
-    // LocalStack init stage (boot start ready) whose hooks must have run (GET
-    // /_localstack/init/STAGE) once the services answer; empty: none asked.
-    std::string init_stage;
-    // log (regex on the container log) and exec (command in the container), docker (healthcheck)
-    std::string pattern;
-    std::vector<std::string> command;
+    std::string kind;                          // a probe kind's name; "" acts as "none"
     std::chrono::milliseconds timeout{60000};  // the per-service deadline of the wait
+    // The validated, interpolated `probe:` declaration (a mapping, maybe empty): each kind reads
+    // its own fields from it (probe/kinds/probe_KIND.cpp).
+    Value fields = Value::mapping();
+};
+
+struct ProbeKindDecl {
+    std::string_view name;            // the value of `kind:`
+    std::string_view article = "a";   // for messages: "an http probe"
+    bool needs_port = false;          // connects to the endpoint's port: the service must have one
+    // Its own fields, besides `kind`, `timeout` and the endpoint's (profile/endpoint.hpp).
+    std::vector<Field> (*fields)() = nullptr;
+    // Checks of the merged declaration beyond the fields' shapes ("a log probe needs a
+    // pattern"); throws error_at(...). Null: none.
+    void (*check)(const Value& decl, const std::string& path) = nullptr;
 };
 
 }  // namespace devenv

@@ -40,34 +40,11 @@ SchemaPtr compose_key_schema(const std::string& key) {
     return any();
 }
 
-SchemaPtr probe_fields() {
-    return object({
-        opt("kind", choice({"tcp", "http", "postgres", "redis", "aws", "kafka", "docker", "log", "exec", "none"})),
-        opt("host", string()),
-        opt("port", port()),
-        opt("scheme", choice({"http", "https"})),
-        opt("path", string()),
-        opt("status", one_of({integer(), list(integer())}, "an HTTP status or a list of them")),
-        opt("body", string()),
-        opt("json_pointer", string()),
-        opt("json_equals", string()),
-        opt("user", string()),
-        opt("password", string()),
-        opt("database", string()),
-        opt("services", list(string())),
-        opt("region", string()),
-        opt("init_stage", choice({"boot", "start", "ready"})),
-        opt("pattern", string()),
-        opt("command", list(string())),
-        opt("timeout", duration()),
-    });
-}
-
-SchemaPtr service_schema() {
+SchemaPtr service_schema(SchemaPtr probe) {
     std::vector<Field> fields = {
         opt("template", string()),
         opt("with", map(any())),
-        opt("probe", probe_fields()),
+        opt("probe", std::move(probe)),
         opt("exports", map(string())),
         opt("description", string()),
     };
@@ -101,36 +78,29 @@ const std::vector<std::string>& devenv_service_keys() {
     return keys;
 }
 
-SchemaPtr probe_schema() {
-    static SchemaPtr s = probe_fields();
-    return s;
-}
-
-SchemaPtr profile_schema() {
-    static SchemaPtr s = [] {
-        auto body = [](bool in_overlay) {
-            std::vector<Field> f = {
-                opt("description", string()),
-                opt("variables", map(one_of({string(), list(string())}, "a string"))),
-                opt("services", map(one_of({service_schema()}, "a service mapping"))),
-                opt("volumes", top_level_compose()),
-                opt("secrets", top_level_compose()),
-                opt("configs", top_level_compose()),
-                opt("networks", top_level_compose()),
-                opt("seed", map(map(any()))),
-                opt("exports", map(string())),
-            };
-            if (!in_overlay) {
-                f.push_back(opt("name", string()));
-                f.push_back(opt("extends", string()));
-            }
-            return f;
+SchemaPtr profile_schema(SchemaPtr probe) {
+    auto services = map(one_of({service_schema(std::move(probe))}, "a service mapping"));
+    auto body = [&](bool in_overlay) {
+        std::vector<Field> f = {
+            opt("description", string()),
+            opt("variables", map(one_of({string(), list(string())}, "a string"))),
+            opt("services", services),
+            opt("volumes", top_level_compose()),
+            opt("secrets", top_level_compose()),
+            opt("configs", top_level_compose()),
+            opt("networks", top_level_compose()),
+            opt("seed", map(map(any()))),
+            opt("exports", map(string())),
         };
-        std::vector<Field> top = body(false);
-        top.push_back(opt("overlays", map(object(body(true)))));
-        return object(std::move(top));
-    }();
-    return s;
+        if (!in_overlay) {
+            f.push_back(opt("name", string()));
+            f.push_back(opt("extends", string()));
+        }
+        return f;
+    };
+    std::vector<Field> top = body(false);
+    top.push_back(opt("overlays", map(object(body(true)))));
+    return object(std::move(top));
 }
 
 SchemaPtr template_schema() {

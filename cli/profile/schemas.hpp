@@ -1,6 +1,6 @@
 #pragma once
 // The schemas of the profile language and the template format. Seed kinds hold their own
-// (seed/kind.hpp).
+// (seed/kind.hpp); the probe block's schema comes from the probe kinds (profile/language.hpp).
 #include <string>
 #include <vector>
 
@@ -8,9 +8,9 @@
 
 namespace devenv {
 
-SchemaPtr profile_schema();
+// A profile document whose services' `probe:` blocks are `probe`.
+SchemaPtr profile_schema(SchemaPtr probe);
 SchemaPtr template_schema();
-SchemaPtr probe_schema();
 // Keys of a Compose service (from the Compose specification).
 const std::vector<std::string>& compose_service_keys();
 // Keys a devenv service adds next to Compose's.

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "probe/kinds.hpp"
 #include "seed/kinds.hpp"
 #include "util/error.hpp"
 #include "util/suggest.hpp"
@@ -107,7 +108,9 @@ void check_seed_declarations(Profile& profile) {
 }
 
 Profile load_checked_profile(const LoadOptions& opts) {
-    Profile p = load_profile(opts);
+    LoadOptions with_kinds = opts;
+    if (!with_kinds.language) with_kinds.language = &probe_language();  // the probe kinds' table
+    Profile p = load_profile(with_kinds);
     check_seed_declarations(p);
     return p;
 }

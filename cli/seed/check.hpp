@@ -14,7 +14,8 @@ namespace devenv {
 // Throws Error(profile) at the first problem; marks every declaration checked.
 void check_seed_declarations(Profile& profile);
 
-// What every command loads a profile with: load_profile, then check_seed_declarations.
+// What every command loads a profile with: load_profile with the probe kinds of probe/kinds.cpp
+// (unless the options name others), then check_seed_declarations.
 Profile load_checked_profile(const LoadOptions& opts);
 
 // For kinds' checks: the `key` of every mapping in a list.

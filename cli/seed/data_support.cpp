@@ -33,7 +33,7 @@ std::string param_text(const Service& s, std::string_view key, std::string fallb
     return fallback;
 }
 
-std::string base_url(const ProbeSpec& p) {
+std::string base_url(const Endpoint& p) {
     bool ipv6 = p.host.find(':') != std::string::npos && !p.host.starts_with('[');
     return ipv6 ? fmt::format("http://[{}]:{}", p.host, p.port) : fmt::format("http://{}:{}", p.host, p.port);
 }
@@ -104,7 +104,7 @@ std::string pg_error(const PGconn* conn, const PGresult* res) {
 
 void PgResultDeleter::operator()(pg_result* r) const { PQclear(r); }
 
-PgConn::PgConn(const ProbeSpec& probe, const std::string& database) {
+PgConn::PgConn(const Endpoint& probe, const std::string& database) {
     auto port = std::to_string(probe.port);
     const std::string& db = database.empty() ? probe.database : database;
     std::vector<const char*> keys{"host", "port", "connect_timeout", "application_name", "gssencmode"};
@@ -185,7 +185,7 @@ std::string PgConn::encrypted_password(const std::string& user, const std::strin
     return out;
 }
 
-std::unique_ptr<PgConn> pg_admin_connection(const ProbeSpec& probe) {
+std::unique_ptr<PgConn> pg_admin_connection(const Endpoint& probe) {
     try {
         return std::make_unique<PgConn>(probe, "postgres");
     } catch (const Error&) {
@@ -253,7 +253,7 @@ std::optional<bool> pg_password_matches(const std::string& stored, const std::st
 
 void RedisDeleter::operator()(redisContext* c) const { redisFree(c); }
 
-RedisConn redis_connect(const ProbeSpec& probe) {
+RedisConn redis_connect(const Endpoint& probe) {
     SigpipeGuard no_sigpipe;
     timeval tv{5, 0};
     RedisConn c(redisConnectWithTimeout(probe.host.c_str(), probe.port, tv));

@@ -28,8 +28,8 @@ bool interrupted(const SeedTarget& t);
 // A template parameter of the service as text; `fallback` when absent or empty.
 std::string param_text(const Service& s, std::string_view key, std::string fallback = {});
 
-// "http://host:port" from the probe (IPv6 hosts bracketed).
-std::string base_url(const ProbeSpec& p);
+// "http://host:port" of the endpoint (IPv6 hosts bracketed).
+std::string base_url(const Endpoint& p);
 // What a failed request says: "HTTP 409: <first line or JSON message of the body>" or the
 // transport error.
 std::string http_failure(const HttpResponse& r);
@@ -50,9 +50,9 @@ using PgResult = std::unique_ptr<pg_result, PgResultDeleter>;
 
 class PgConn {
 public:
-    // Connects as the probe's user to `database` ("" = the probe's database). Throws
+    // Connects as the endpoint's user to `database` ("" = the endpoint's database). Throws
     // Error(seed) naming the server when it cannot connect.
-    PgConn(const ProbeSpec& probe, const std::string& database);
+    PgConn(const Endpoint& probe, const std::string& database);
     ~PgConn();
     PgConn(const PgConn&) = delete;
     PgConn& operator=(const PgConn&) = delete;
@@ -73,8 +73,8 @@ private:
 };
 
 // The maintenance database devenv connects to for roles and CREATE/DROP DATABASE: "postgres",
-// else the probe's database.
-std::unique_ptr<PgConn> pg_admin_connection(const ProbeSpec& probe);
+// else the endpoint's database.
+std::unique_ptr<PgConn> pg_admin_connection(const Endpoint& probe);
 
 // Does `password` match the stored rolpassword (SCRAM-SHA-256 or md5)? nullopt when the stored
 // form cannot be checked.
@@ -86,8 +86,8 @@ struct RedisDeleter {
     void operator()(redisContext* c) const;
 };
 using RedisConn = std::unique_ptr<redisContext, RedisDeleter>;
-// Connected and authenticated (probe password); throws Error(seed) when it cannot.
-RedisConn redis_connect(const ProbeSpec& probe);
+// Connected and authenticated (the endpoint's password); throws Error(seed) when it cannot.
+RedisConn redis_connect(const Endpoint& probe);
 
 // One reply, flattened: status/string/error text, integer, or array of texts.
 struct RedisReply {

@@ -64,7 +64,7 @@ private:
 // Where one service answers and how to reach inside its container.
 struct SeedTarget {
     const Profile* profile = nullptr;
-    const Service* service = nullptr;  // service->probe has host, port, user, password, database,
+    const Service* service = nullptr;  // service->endpoint has host, port, user, password, database,
                                        // region; service->params the template's other parameters
     // Runs argv in the service's container (no shell). Null when there is no container.
     std::function<ExecResult(const std::vector<std::string>& argv)> exec;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "probe/kinds.hpp"
 #include "ui/mask.hpp"
 #include "yaml/yaml.hpp"
 
@@ -10,25 +11,15 @@ namespace devenv {
 
 namespace {
 
-Value probe_value(const ProbeSpec& p) {
+// The probe as devenv runs it: its kind, where it connects, the kind's own fields, its deadline.
+Value probe_value(const Endpoint& e, const ProbeSpec& p) {
     Value v = Value::mapping();
     v.set("kind", Value::string(p.kind));
-    if (p.port) {
-        v.set("host", Value::string(p.host));
-        v.set("port", Value::integer(p.port));
+    if (e.port) {
+        v.set("host", Value::string(e.host));
+        v.set("port", Value::integer(e.port));
     }
-    if (p.kind == "http") {
-        v.set("path", Value::string(p.path));
-        Value st = Value::sequence();
-        for (int s : p.status) st.push_back(Value::integer(s));
-        v.set("status", st);
-    }
-    if (p.kind == "aws") {
-        Value s = Value::sequence();
-        for (const auto& a : p.aws_services) s.push_back(Value::string(a));
-        v.set("services", s);
-    }
-    if (!p.pattern.empty()) v.set("pattern", Value::string(p.pattern));
+    if (const ProbeKind* kind = find_probe_kind(p.kind); kind && kind->describe) kind->describe(p, v);
     v.set("timeout", Value::string(fmt::format("{}s", p.timeout.count() / 1000)));
     return v;
 }
@@ -54,7 +45,7 @@ Value resolved_profile(const Profile& p) {
             sv.set("params", s.params);
         }
         sv.set("compose", s.compose);
-        sv.set("probe", probe_value(s.probe));
+        sv.set("probe", probe_value(s.endpoint, s.probe));
         Value ex = Value::mapping();
         for (const auto& e : s.exports) ex.set(e.name, Value::string(e.value));
         sv.set("exports", ex);

@@ -16,8 +16,8 @@ namespace devenv::aws_seed {
 AwsConfig config_for(const SeedTarget& target) {
     AwsConfig cfg;
     const Service& s = *target.service;
-    cfg.endpoint = fmt::format("http://{}:{}", s.probe.host, s.probe.port);
-    cfg.region = s.probe.region.empty() ? "us-east-1" : s.probe.region;
+    cfg.endpoint = fmt::format("http://{}:{}", s.endpoint.host, s.endpoint.port);
+    cfg.region = s.endpoint.region.empty() ? "us-east-1" : s.endpoint.region;
     if (s.template_name == "minio") {
         // MinIO authenticates with its root user; the probe is plain HTTP and has no region.
         cfg.credentials.access_key_id = text(s.params.find("root_user"), "minioadmin");

@@ -16,7 +16,7 @@
 
 namespace devenv::aws_seed {
 
-// Endpoint http://probe.host:probe.port, the probe's region, test/test; for a MinIO service its
+// Endpoint http://host:port and region of the service's endpoint, test/test; for a MinIO service its
 // root user and password (and its region parameter).
 AwsConfig config_for(const SeedTarget& target);
 

@@ -44,7 +44,7 @@ std::string vault_url(const SeedJob& job, const std::string& area, const std::st
         encoded += url_encode(path.substr(pos, slash - pos));
         pos = slash + 1;
     }
-    return fmt::format("{}/v1/{}/{}/{}", base_url(job.target.service->probe), mount_of(job), area, encoded);
+    return fmt::format("{}/v1/{}/{}/{}", base_url(job.target.service->endpoint), mount_of(job), area, encoded);
 }
 
 void seed_secret(const SeedJob& job, SeedSink& sink, const SecretDecl& s) {

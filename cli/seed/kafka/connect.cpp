@@ -52,7 +52,7 @@ std::vector<ConnectorDecl> declared_connectors(const SeedJob& job, SeedSink& sin
 }
 
 std::string connector_url(const SeedJob& job, const std::string& name, const std::string& tail = {}) {
-    return base_url(job.target.service->probe) + "/connectors/" + url_encode(name) + tail;
+    return base_url(job.target.service->endpoint) + "/connectors/" + url_encode(name) + tail;
 }
 
 // "" once the connector and every task run; the reason otherwise (after the deadline).
@@ -120,7 +120,7 @@ std::string validation_errors(const SeedJob& job, HttpClient& http, const Connec
     auto body = c.config;
     body["name"] = c.name;
     auto r = http_call(http, "PUT",
-                       base_url(job.target.service->probe) + "/connector-plugins/" +
+                       base_url(job.target.service->endpoint) + "/connector-plugins/" +
                            url_encode(c.config["connector.class"].get<std::string>()) + "/config/validate",
                        body.dump());
     if (r.status != 200) return "";

@@ -53,14 +53,14 @@ using Event = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 // One admin client (a producer handle) and a queue its results arrive on.
 class KafkaAdmin {
 public:
-    explicit KafkaAdmin(const ProbeSpec& probe)
-        : timeout_ms_(static_cast<int>(std::clamp<long long>(probe.timeout.count(), kMinRequestTimeoutMs, kMaxRequestTimeoutMs))) {
+    KafkaAdmin(const Endpoint& probe, std::chrono::milliseconds timeout)
+        : timeout_ms_(static_cast<int>(std::clamp<long long>(timeout.count(), kMinRequestTimeoutMs, kMaxRequestTimeoutMs))) {
         char err[512] = {};
         bool ipv6 = probe.host.find(':') != std::string::npos && !probe.host.starts_with('[');
         auto servers = ipv6 ? fmt::format("[{}]:{}", probe.host, probe.port) : fmt::format("{}:{}", probe.host, probe.port);
         where_ = servers;
         // librdkafka retries a refused bootstrap until its timeout; a plain connect says so at once.
-        if (auto tcp = probe_tcp(probe); !tcp.ready)
+        if (auto tcp = tcp_connect(probe, timeout); !tcp.ready)
             throw Error(ErrorKind::seed, fmt::format("Kafka at {}: cannot list topics: {}", servers, tcp.detail));
         rd_kafka_conf_t* conf = rd_kafka_conf_new();  // after every early exit above: no leak
         for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", servers},
@@ -409,7 +409,7 @@ std::vector<std::string> connector_topic_prefixes(const SeedTarget& t) {
 void seed_kafka(const SeedJob& job, SeedSink& sink) {
     auto declared = declared_topics(*job.decl);
     if (declared.empty()) return;
-    KafkaAdmin admin(job.target.service->probe);
+    KafkaAdmin admin(job.target.service->endpoint, job.target.service->probe.timeout);
     auto existing = admin.topics();
 
     std::vector<TopicDecl> to_create, to_recreate;
@@ -517,7 +517,7 @@ void seed_kafka(const SeedJob& job, SeedSink& sink) {
 }
 
 void unseed_kafka(const SeedJob& job, SeedSink& sink) {
-    KafkaAdmin admin(job.target.service->probe);
+    KafkaAdmin admin(job.target.service->endpoint, job.target.service->probe.timeout);
     auto existing = admin.topics();
     auto keep = protected_topics(job.target);
     auto prefixes = connector_topic_prefixes(job.target);

@@ -21,7 +21,7 @@ struct SubjectDecl {
 };
 
 std::string subject_url(const SeedJob& job, const std::string& subject, const std::string& tail = {}) {
-    return base_url(job.target.service->probe) + "/subjects/" + url_encode(subject) + tail;
+    return base_url(job.target.service->endpoint) + "/subjects/" + url_encode(subject) + tail;
 }
 
 bool same_schema(const std::string& type, const std::string& a, const std::string& b) {

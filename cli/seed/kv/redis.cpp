@@ -101,7 +101,7 @@ void seed_redis(const SeedJob& job, SeedSink& sink) {
             if (const Value* ttl = k.find("ttl")) d.ttl_ms = parse_duration(ttl->text()).count();
             keys.push_back(d);
         }
-    auto conn = redis_connect(job.target.service->probe);
+    auto conn = redis_connect(job.target.service->endpoint);
     std::string db = spec.has("db") ? spec.find("db")->text() : "0";
     auto selected = redis_pipeline(*conn, {{"SELECT", db}});
     if (selected[0].error) {
@@ -191,7 +191,7 @@ std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_vie
 }
 
 void reset_redis(const ServiceSeedJob& job, SeedSink& sink) {
-    auto conn = redis_connect(job.target.service->probe);
+    auto conn = redis_connect(job.target.service->endpoint);
     std::set<std::string> dbs;
     bool all = false;
     auto decls = decls_of(job, "redis");

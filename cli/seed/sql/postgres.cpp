@@ -101,7 +101,7 @@ void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) 
     if ((!extensions || extensions->items().empty()) && (!sql || sql->items().empty())) return;
     std::unique_ptr<PgConn> conn;
     try {
-        conn = std::make_unique<PgConn>(job.target.service->probe, name);
+        conn = std::make_unique<PgConn>(job.target.service->endpoint, name);
     } catch (const Error& e) {
         return report(sink, job, "database " + name, Outcome::failed, e.message());
     }
@@ -235,7 +235,7 @@ void seed_postgres_databases(const SeedJob& job, SeedSink& sink, PgConn& admin,
 namespace {
 
 void seed_postgres(const SeedJob& job, SeedSink& sink) {
-    auto admin = pg_admin_connection(job.target.service->probe);
+    auto admin = pg_admin_connection(job.target.service->endpoint);
     seed_postgres_roles(job, sink, *admin);
     seed_postgres_databases(job, sink, *admin, [](const std::string&) { return true; });
 }

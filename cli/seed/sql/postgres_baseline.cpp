@@ -104,7 +104,7 @@ std::optional<std::string> set_aside(PgConn& admin, const std::string& db) {
 
 // Starts DROP DATABASE on a connection of its own and returns it; finish_drops() waits for them.
 // The reset goes on (other databases, other services) while the server drops the old copy.
-std::unique_ptr<PgConn> drop_in_background(const ProbeSpec& probe, const std::string& db) {
+std::unique_ptr<PgConn> drop_in_background(const Endpoint& probe, const std::string& db) {
     try {
         auto conn = pg_admin_connection(probe);
         std::string sql = "DROP DATABASE IF EXISTS " + conn->ident(db);
@@ -159,7 +159,7 @@ std::string current_baseline(PgConn& admin, const SeedDecl& decl, const std::str
 void capture_postgres_baselines(const ServiceSeedJob& job, SeedSink& sink, bool fresh) {
     auto decls = decls_of(job, "postgres");
     if (decls.empty()) return;
-    auto admin = pg_admin_connection(job.target.service->probe);
+    auto admin = pg_admin_connection(job.target.service->endpoint);
     nlohmann::json templates = nlohmann::json::object();
     for (const SeedDecl* d : decls)
         for (const auto& db : postgres_declared_databases(*d)) {
@@ -208,7 +208,7 @@ void capture_postgres_baselines(const ServiceSeedJob& job, SeedSink& sink, bool 
 void after_seed_postgres(const ServiceSeedJob& job, SeedSink& sink) { capture_postgres_baselines(job, sink, false); }
 
 void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
-    auto admin = pg_admin_connection(job.target.service->probe);
+    auto admin = pg_admin_connection(job.target.service->endpoint);
     std::vector<std::unique_ptr<PgConn>> drops;
     struct Finish {
         std::vector<std::unique_ptr<PgConn>>& d;
@@ -234,7 +234,7 @@ void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
                     report(sink, sj, resource, Outcome::failed, fmt::format("recreating from {}: {}", tmpl, *err));
                 else
                     report(sink, sj, resource, Outcome::updated, "recreated from the seeded template " + tmpl);
-                drops.push_back(drop_in_background(job.target.service->probe, trash_name(db)));
+                drops.push_back(drop_in_background(job.target.service->endpoint, trash_name(db)));
                 continue;
             }
             if (auto err = drop_database(*admin, db)) {

@@ -49,12 +49,10 @@ struct FakeLocalStack {
     }
 };
 
-ProbeSpec aws_spec(int port) {
-    ProbeSpec spec;
-    spec.kind = "aws";
-    spec.port = port;
-    spec.aws_services = {"sqs", "ssm"};
-    spec.init_stage = "ready";
+test::Probe aws_spec(int port) {
+    test::Probe spec("aws", port);
+    spec.set_list("services", {"sqs", "ssm"});
+    spec.set("init_stage", "ready");
     return spec;
 }
 
@@ -66,29 +64,29 @@ TEST_CASE("aws: LocalStack's ready.d hooks: running, done, failed") {
     FakeLocalStack ls;
     TestServer server([&](int fd) { ls.serve(fd); });
     ProbeContext ctx;
-    ProbeSpec spec = aws_spec(server.port());
+    test::Probe spec = aws_spec(server.port());
 
     ls.set(R"({"completed": false, "scripts": [{"stage": "READY", "name": "10-a.sh", "state": "RUNNING"},
               {"stage": "READY", "name": "20-b.sh", "state": "INACTIVE"}]})");
-    ProbeResult r = probe_aws(spec, ctx);
+    ProbeResult r = spec.attempt(ctx);
     CHECK_FALSE(r.ready);
     CHECK_FALSE(r.fatal);
     CHECK(r.detail == "ready init hooks running: 10-a.sh, 20-b.sh");
 
     ls.set(R"({"completed": false, "scripts": []})");
-    r = probe_aws(spec, ctx);
+    r = spec.attempt(ctx);
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "ready init hooks have not run yet");
 
     ls.set(R"({"completed": true, "scripts": [{"stage": "READY", "name": "10-a.sh", "state": "SUCCESSFUL"}]})");
-    r = probe_aws(spec, ctx);
+    r = spec.attempt(ctx);
     CHECK(r.ready);
     CHECK(r.detail == "sqs, ssm answered; ready init hooks done");
 
     // A failed hook: asking again cannot help, the wait fails now.
     ls.set(R"({"completed": true, "scripts": [{"stage": "READY", "name": "10-a.sh", "state": "SUCCESSFUL"},
               {"stage": "READY", "name": "20-b.sh", "state": "ERROR"}]})");
-    r = probe_aws(spec, ctx);
+    r = spec.attempt(ctx);
     CHECK_FALSE(r.ready);
     CHECK(r.fatal);
     CHECK(r.detail.find("init hook 20-b.sh in ready.d failed") == 0);
@@ -98,15 +96,15 @@ TEST_CASE("aws: without init_stage the hooks are not asked; an emulator without 
     FakeLocalStack ls;
     TestServer server([&](int fd) { ls.serve(fd); });
     ProbeContext ctx;
-    ProbeSpec spec = aws_spec(server.port());
-    spec.init_stage.clear();
+    test::Probe spec = aws_spec(server.port());
+    spec.unset("init_stage");
     ls.set(R"({"completed": false, "scripts": []})");
-    CHECK(probe_aws(spec, ctx).ready);
+    CHECK(spec.attempt(ctx).ready);
     CHECK(ls.init_asks == 0);
 
-    spec.init_stage = "ready";
+    spec.set("init_stage", "ready");
     ls.set("");  // 404
-    ProbeResult r = probe_aws(spec, ctx);
+    ProbeResult r = spec.attempt(ctx);
     CHECK(r.ready);
     CHECK(ls.init_asks == 1);
 }

@@ -42,11 +42,9 @@ void serve_http(int fd) {
     }
 }
 
-ProbeSpec http_spec(int port, std::string path) {
-    ProbeSpec spec;
-    spec.kind = "http";
-    spec.port = port;
-    spec.path = std::move(path);
+test::Probe http_spec(int port, std::string path) {
+    test::Probe spec("http", port);
+    spec.set("path", std::move(path));
     return spec;
 }
 
@@ -59,34 +57,34 @@ TEST_CASE("http: status") {
     ProbeContext ctx;
 
     SUBCASE("200 is ready by default") {
-        auto r = probe_http(http_spec(server.port(), "/health"), ctx);
+        auto r = http_spec(server.port(), "/health").attempt(ctx);
         CHECK(r.ready);
         CHECK(r.detail == "HTTP 200");
     }
     SUBCASE("503 is not ready and says so") {
-        auto r = probe_http(http_spec(server.port(), "/down"), ctx);
+        auto r = http_spec(server.port(), "/down").attempt(ctx);
         CHECK_FALSE(r.ready);
         CHECK(r.detail == "HTTP 503");
     }
     SUBCASE("a listed status is accepted") {
         auto spec = http_spec(server.port(), "/down");
-        spec.status = {200, 503};
-        CHECK(probe_http(spec, ctx).ready);
+        spec.set_ints("status", {200, 503});
+        CHECK(spec.attempt(ctx).ready);
     }
     SUBCASE("an empty list means any 2xx") {
         auto spec = http_spec(server.port(), "/created");
-        spec.status.clear();
-        CHECK(probe_http(spec, ctx).ready);
-        spec.path = "/down";
-        CHECK(probe_http(spec, ctx).detail == "HTTP 503");
+        spec.set_ints("status", {});
+        CHECK(spec.attempt(ctx).ready);
+        spec.set("path", "/down");
+        CHECK(spec.attempt(ctx).detail == "HTTP 503");
     }
     SUBCASE("201 is not 200") {
-        auto r = probe_http(http_spec(server.port(), "/created"), ctx);
+        auto r = http_spec(server.port(), "/created").attempt(ctx);
         CHECK_FALSE(r.ready);
         CHECK(r.detail == "HTTP 201");
     }
     SUBCASE("a path without a leading slash still works") {
-        CHECK(probe_http(http_spec(server.port(), "health"), ctx).ready);
+        CHECK(http_spec(server.port(), "health").attempt(ctx).ready);
     }
 }
 
@@ -94,10 +92,10 @@ TEST_CASE("http: body substring") {
     TestServer server(serve_http);
     ProbeContext ctx;
     auto spec = http_spec(server.port(), "/text");
-    spec.body_contains = "Ready";
-    CHECK(probe_http(spec, ctx).ready);
-    spec.path = "/health";
-    auto r = probe_http(spec, ctx);
+    spec.set("body", "Ready");
+    CHECK(spec.attempt(ctx).ready);
+    spec.set("path", "/health");
+    auto r = spec.attempt(ctx);
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "body lacks 'Ready'");
 }
@@ -108,60 +106,60 @@ TEST_CASE("http: JSON pointer") {
     auto spec = http_spec(server.port(), "/health");
 
     SUBCASE("string equality") {
-        spec.json_pointer = "/services/sqs";
-        spec.json_equals = "running";
-        CHECK(probe_http(spec, ctx).ready);
+        spec.set("json_pointer", "/services/sqs");
+        spec.set("json_equals", "running");
+        CHECK(spec.attempt(ctx).ready);
     }
     SUBCASE("a mismatch names the pointer, the value and the wanted value") {
-        spec.json_pointer = "/services/s3";
-        spec.json_equals = "running";
-        auto r = probe_http(spec, ctx);
+        spec.set("json_pointer", "/services/s3");
+        spec.set("json_equals", "running");
+        auto r = spec.attempt(ctx);
         CHECK_FALSE(r.ready);
         CHECK(r.detail == "/services/s3 is 'starting', want 'running'");
     }
     SUBCASE("existence only") {
-        spec.json_pointer = "/services/s3";
-        CHECK(probe_http(spec, ctx).ready);
-        spec.json_pointer = "/services/dynamodb";
-        auto r = probe_http(spec, ctx);
+        spec.set("json_pointer", "/services/s3");
+        CHECK(spec.attempt(ctx).ready);
+        spec.set("json_pointer", "/services/dynamodb");
+        auto r = spec.attempt(ctx);
         CHECK_FALSE(r.ready);
         CHECK(r.detail == "body lacks /services/dynamodb");
     }
     SUBCASE("non-string values compare as JSON text") {
-        spec.json_pointer = "/ready";
-        spec.json_equals = "true";
-        CHECK(probe_http(spec, ctx).ready);
-        spec.json_pointer = "/count";
-        spec.json_equals = "3";
-        CHECK(probe_http(spec, ctx).ready);
-        spec.json_pointer = "/services";
-        spec.json_equals = "x";
-        CHECK(probe_http(spec, ctx).detail ==
+        spec.set("json_pointer", "/ready");
+        spec.set("json_equals", "true");
+        CHECK(spec.attempt(ctx).ready);
+        spec.set("json_pointer", "/count");
+        spec.set("json_equals", "3");
+        CHECK(spec.attempt(ctx).ready);
+        spec.set("json_pointer", "/services");
+        spec.set("json_equals", "x");
+        CHECK(spec.attempt(ctx).detail ==
               R"(/services is '{"s3":"starting","sqs":"running"}', want 'x')");
     }
     SUBCASE("a body that is not JSON") {
-        spec.path = "/notjson";
-        spec.json_pointer = "/a";
-        auto r = probe_http(spec, ctx);
+        spec.set("path", "/notjson");
+        spec.set("json_pointer", "/a");
+        auto r = spec.attempt(ctx);
         CHECK_FALSE(r.ready);
         CHECK(r.detail == "body is not JSON");
     }
     SUBCASE("a malformed pointer is reported, not thrown") {
-        spec.json_pointer = "services";
-        auto r = probe_http(spec, ctx);
+        spec.set("json_pointer", "services");
+        auto r = spec.attempt(ctx);
         CHECK_FALSE(r.ready);
         CHECK(r.detail.starts_with("bad JSON pointer 'services'"));
     }
     SUBCASE("status is checked before the body") {
-        spec.path = "/down";
-        spec.json_pointer = "/a";
-        CHECK(probe_http(spec, ctx).detail == "HTTP 503");
+        spec.set("path", "/down");
+        spec.set("json_pointer", "/a");
+        CHECK(spec.attempt(ctx).detail == "HTTP 503");
     }
 }
 
 TEST_CASE("http: a refused port is not ready and says why") {
     ProbeContext ctx;
-    auto r = probe_http(http_spec(test::closed_port(), "/"), ctx);
+    auto r = http_spec(test::closed_port(), "/").attempt(ctx);
     CHECK_FALSE(r.ready);
     INFO(r.detail);
     CHECK_FALSE(r.detail.empty());
@@ -171,10 +169,10 @@ TEST_CASE("http: a refused port is not ready and says why") {
 TEST_CASE("http: the context keeps one client across attempts") {
     TestServer server(serve_http);
     ProbeContext ctx;
-    CHECK(probe_http(http_spec(server.port(), "/health"), ctx).ready);
+    CHECK(http_spec(server.port(), "/health").attempt(ctx).ready);
     auto* client = ctx.http.get();
     REQUIRE(client != nullptr);
-    CHECK(probe_http(http_spec(server.port(), "/health"), ctx).ready);
+    CHECK(http_spec(server.port(), "/health").attempt(ctx).ready);
     CHECK(ctx.http.get() == client);
 }
 

@@ -36,13 +36,11 @@ struct MockCluster {
 };
 
 // The first "host:port" of a bootstrap list.
-ProbeSpec spec_for(const std::string& bootstraps) {
+test::Probe spec_for(const std::string& bootstraps) {
     auto first = test::split(bootstraps, ',').front();
     auto colon = first.rfind(':');
-    ProbeSpec spec;
-    spec.kind = "kafka";
-    spec.host = first.substr(0, colon);
-    spec.port = std::stoi(first.substr(colon + 1));
+    test::Probe spec("kafka", std::stoi(first.substr(colon + 1)));
+    spec.endpoint.host = first.substr(0, colon);
     return spec;
 }
 
@@ -52,7 +50,7 @@ TEST_SUITE("probe") {
 
 TEST_CASE("kafka: the mock cluster's metadata lists its brokers") {
     MockCluster mock(3);
-    auto r = probe_kafka(spec_for(mock.bootstraps));
+    auto r = spec_for(mock.bootstraps).attempt();
     INFO(r.detail);
     CHECK(r.ready);
     CHECK(r.detail.starts_with("3 brokers ("));
@@ -61,15 +59,14 @@ TEST_CASE("kafka: the mock cluster's metadata lists its brokers") {
 
 TEST_CASE("kafka: a single broker") {
     MockCluster mock(1);
-    auto r = probe_kafka(spec_for(mock.bootstraps));
+    auto r = spec_for(mock.bootstraps).attempt();
     CHECK(r.ready);
     CHECK(r.detail.starts_with("1 broker ("));
 }
 
 TEST_CASE("kafka: a refused port is not ready at once and says why") {
-    ProbeSpec spec;
-    spec.port = test::closed_port();
-    auto r = probe_kafka(spec);
+    test::Probe spec("kafka", test::closed_port());
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
     CHECK(r.latency < std::chrono::milliseconds(100));
@@ -78,9 +75,8 @@ TEST_CASE("kafka: a refused port is not ready at once and says why") {
 TEST_CASE("kafka: a peer that accepts and hangs up is not ready, within ~1 s") {
     // docker-proxy does this for a published port whose container does not listen yet.
     test::TestServer server([](int) {});
-    ProbeSpec spec;
-    spec.port = server.port();
-    auto r = probe_kafka(spec);
+    test::Probe spec("kafka", server.port());
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "disconnected while requesting ApiVersion");
     CHECK(r.latency < std::chrono::milliseconds(1500));

@@ -20,16 +20,15 @@ namespace {
 const char* const kPgEnv = "DEVENV_TEST_PG";
 bool no_pg() { return !test::env(kPgEnv); }
 
-ProbeSpec real_pg() {
+test::Probe real_pg() {
     auto f = test::split(*test::env(kPgEnv), ':');
     REQUIRE_MESSAGE(f.size() == 5, "DEVENV_TEST_PG must be host:port:user:password:db");
-    ProbeSpec spec;
-    spec.kind = "postgres";
-    spec.host = f[0];
-    spec.port = std::stoi(f[1]);
-    spec.user = f[2];
-    spec.password = f[3];
-    spec.database = f[4];
+    test::Probe spec("postgres");
+    spec.endpoint.host = f[0];
+    spec.endpoint.port = std::stoi(f[1]);
+    spec.endpoint.user = f[2];
+    spec.endpoint.password = f[3];
+    spec.endpoint.database = f[4];
     return spec;
 }
 
@@ -72,22 +71,20 @@ void serve_starting_up(int fd) {
 TEST_SUITE("probe") {
 
 TEST_CASE("postgres: a refused port is not ready") {
-    ProbeSpec spec;
-    spec.port = test::closed_port();
-    spec.user = "postgres";
-    auto r = probe_postgres(spec);
+    test::Probe spec("postgres", test::closed_port());
+    spec.endpoint.user = "postgres";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
 }
 
 TEST_CASE("postgres: 'the database system is starting up' is not ready") {
     TestServer server(serve_starting_up);
-    ProbeSpec spec;
-    spec.port = server.port();
-    spec.user = "postgres";
-    spec.password = "x";
-    spec.database = "app";
-    auto r = probe_postgres(spec);
+    test::Probe spec("postgres", server.port());
+    spec.endpoint.user = "postgres";
+    spec.endpoint.password = "x";
+    spec.endpoint.database = "app";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "the database system is starting up");
 }
@@ -95,10 +92,9 @@ TEST_CASE("postgres: 'the database system is starting up' is not ready") {
 TEST_CASE("postgres: a peer that accepts and hangs up is not ready") {
     // What docker-proxy does for a published port while the container does not listen yet.
     TestServer server([](int) {});
-    ProbeSpec spec;
-    spec.port = server.port();
-    spec.user = "postgres";
-    auto r = probe_postgres(spec);
+    test::Probe spec("postgres", server.port());
+    spec.endpoint.user = "postgres";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     INFO(r.detail);
     CHECK(r.detail.find("closed the connection") != std::string::npos);
@@ -106,7 +102,7 @@ TEST_CASE("postgres: a peer that accepts and hangs up is not ready") {
 
 TEST_CASE("postgres: real server answers SELECT 1 (needs DEVENV_TEST_PG=host:port:user:password:db)"
           * doctest::skip(no_pg())) {
-    auto r = probe_postgres(real_pg());
+    auto r = real_pg().attempt();
     INFO(r.detail);
     CHECK(r.ready);
     CHECK(r.detail == "SELECT 1 answered");
@@ -116,17 +112,17 @@ TEST_CASE("postgres: real server answers SELECT 1 (needs DEVENV_TEST_PG=host:por
 TEST_CASE("postgres: real server rejects a wrong password (needs DEVENV_TEST_PG)"
           * doctest::skip(no_pg())) {
     auto spec = real_pg();
-    spec.password += "-wrong";
-    auto r = probe_postgres(spec);
+    spec.endpoint.password += "-wrong";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
-    CHECK(r.detail == fmt::format("password authentication failed for user \"{}\"", spec.user));
+    CHECK(r.detail == fmt::format("password authentication failed for user \"{}\"", spec.endpoint.user));
 }
 
 TEST_CASE("postgres: real server, missing database (needs DEVENV_TEST_PG)"
           * doctest::skip(no_pg())) {
     auto spec = real_pg();
-    spec.database = "no_such_db";
-    auto r = probe_postgres(spec);
+    spec.endpoint.database = "no_such_db";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "database \"no_such_db\" does not exist");
 }
@@ -135,8 +131,8 @@ TEST_CASE("postgres: a password with quotes and spaces is passed intact (needs D
           * doctest::skip(no_pg())) {
     // Built by concatenation, "x' host=evil" would rewrite the conninfo; here it is just wrong.
     auto spec = real_pg();
-    spec.password = "x' host=10.255.255.1 '";
-    auto r = probe_postgres(spec);
+    spec.endpoint.password = "x' host=10.255.255.1 '";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail.starts_with("password authentication failed"));
 }

@@ -19,13 +19,12 @@ namespace {
 const char* const kRedisEnv = "DEVENV_TEST_REDIS";
 bool no_redis() { return !test::env(kRedisEnv); }
 
-ProbeSpec real_redis() {
+test::Probe real_redis() {
     auto f = test::split(*test::env(kRedisEnv), ':');
     REQUIRE_MESSAGE(f.size() == 2, "DEVENV_TEST_REDIS must be host:port");
-    ProbeSpec spec;
-    spec.kind = "redis";
-    spec.host = f[0];
-    spec.port = std::stoi(f[1]);
+    test::Probe spec("redis");
+    spec.endpoint.host = f[0];
+    spec.endpoint.port = std::stoi(f[1]);
     return spec;
 }
 
@@ -66,10 +65,9 @@ struct FakeRedis {
     }};
 };
 
-ProbeSpec fake_spec(int port) {
-    ProbeSpec spec;
-    spec.kind = "redis";
-    spec.port = port;
+test::Probe fake_spec(int port) {
+    test::Probe spec("redis");
+    spec.endpoint.port = port;
     return spec;
 }
 
@@ -78,21 +76,21 @@ ProbeSpec fake_spec(int port) {
 TEST_SUITE("probe") {
 
 TEST_CASE("redis: a refused port is not ready") {
-    auto r = probe_redis(fake_spec(test::closed_port()));
+    auto r = fake_spec(test::closed_port()).attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
 }
 
 TEST_CASE("redis: PONG is ready") {
     FakeRedis fake{"+PONG\r\n"};
-    auto r = probe_redis(fake_spec(fake.server.port()));
+    auto r = fake_spec(fake.server.port()).attempt();
     CHECK(r.ready);
     CHECK(r.detail == "PONG");
 }
 
 TEST_CASE("redis: LOADING is not ready") {
     FakeRedis fake{"-LOADING Redis is loading the dataset in memory\r\n"};
-    auto r = probe_redis(fake_spec(fake.server.port()));
+    auto r = fake_spec(fake.server.port()).attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "loading the dataset");
 }
@@ -100,8 +98,8 @@ TEST_CASE("redis: LOADING is not ready") {
 TEST_CASE("redis: a password is sent with AUTH") {
     FakeRedis fake{"+OK\r\n"};  // AUTH answered OK; PING then gets +OK, which is not PONG
     auto spec = fake_spec(fake.server.port());
-    spec.password = "p w";
-    auto r = probe_redis(spec);
+    spec.endpoint.password = "p w";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "unexpected PING reply 'OK'");
     CHECK(fake.received.find("AUTH\r\n$3\r\np w\r\n") != std::string::npos);
@@ -110,7 +108,7 @@ TEST_CASE("redis: a password is sent with AUTH") {
 TEST_CASE("redis: a peer that accepts and hangs up is not ready and does not kill us") {
     // docker-proxy accepts for a container that is not listening yet, then closes.
     TestServer server([](int) {});
-    auto r = probe_redis(fake_spec(server.port()));
+    auto r = fake_spec(server.port()).attempt();
     CHECK_FALSE(r.ready);
     INFO(r.detail);
     CHECK_FALSE(r.detail.empty());
@@ -118,7 +116,7 @@ TEST_CASE("redis: a peer that accepts and hangs up is not ready and does not kil
 
 TEST_CASE("redis: real server answers PING (needs DEVENV_TEST_REDIS=host:port)"
           * doctest::skip(no_redis())) {
-    auto r = probe_redis(real_redis());
+    auto r = real_redis().attempt();
     INFO(r.detail);
     CHECK(r.ready);
     CHECK(r.detail == "PONG");
@@ -127,8 +125,8 @@ TEST_CASE("redis: real server answers PING (needs DEVENV_TEST_REDIS=host:port)"
 TEST_CASE("redis: real server without a password rejects AUTH (needs DEVENV_TEST_REDIS)"
           * doctest::skip(no_redis())) {
     auto spec = real_redis();
-    spec.password = "nope";
-    auto r = probe_redis(spec);
+    spec.endpoint.password = "nope";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     INFO(r.detail);
     CHECK(r.detail.find("AUTH") != std::string::npos);
@@ -138,7 +136,7 @@ TEST_CASE("redis: real server with requirepass: AUTH right, wrong, missing (need
           * doctest::skip(no_redis())) {
     auto spec = real_redis();
     // Turn a password on for this test only, and off again whatever happens.
-    auto* admin = redisConnectWithTimeout(spec.host.c_str(), spec.port, timeval{1, 0});
+    auto* admin = redisConnectWithTimeout(spec.endpoint.host.c_str(), spec.endpoint.port, timeval{1, 0});
     REQUIRE((admin != nullptr && admin->err == 0));
     auto run = [&](const char* cmd) { freeReplyObject(redisCommand(admin, cmd)); };
     run("CONFIG SET requirepass s3cret");
@@ -150,16 +148,16 @@ TEST_CASE("redis: real server with requirepass: AUTH right, wrong, missing (need
         }
     } restore{admin};
 
-    auto r = probe_redis(spec);
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "authentication required (no password set)");
-    spec.password = "wrong";
-    r = probe_redis(spec);
+    spec.endpoint.password = "wrong";
+    r = spec.attempt();
     CHECK_FALSE(r.ready);
     INFO(r.detail);
     CHECK(r.detail.starts_with("WRONGPASS"));
-    spec.password = "s3cret";
-    r = probe_redis(spec);
+    spec.endpoint.password = "s3cret";
+    r = spec.attempt();
     CHECK(r.ready);
     CHECK(r.detail == "PONG");
 }

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "probe/kinds.hpp"
+#include "profile/endpoint.hpp"
 #include "profile/probe_spec.hpp"
 
 namespace devenv::test {
@@ -130,6 +132,45 @@ inline std::vector<std::string> split(std::string_view s, char sep) {
         s.remove_prefix(at + 1);
     }
 }
+
+// A probe under test, dispatched through the kinds table as the wait loop does: an endpoint on
+// 127.0.0.1, the kind, and the kind's own fields set one by one.
+struct Probe {
+    Endpoint endpoint;
+    ProbeSpec spec;
+    ContainerView container{true, "running", 0, 0, "", ""};
+    ProbeHooks hooks;
+
+    explicit Probe(std::string kind, int port = 0) {
+        spec.kind = std::move(kind);
+        endpoint.port = port;
+    }
+    Probe& set(const char* key, std::string text) {
+        spec.fields.set(key, Value::string(std::move(text)));
+        return *this;
+    }
+    Probe& set_ints(const char* key, const std::vector<int>& values) {
+        Value list = Value::sequence();
+        for (int v : values) list.push_back(Value::integer(v));
+        spec.fields.set(key, list);
+        return *this;
+    }
+    Probe& set_list(const char* key, const std::vector<std::string>& values) {
+        Value list = Value::sequence();
+        for (const auto& v : values) list.push_back(Value::string(v));
+        spec.fields.set(key, list);
+        return *this;
+    }
+    Probe& unset(const char* key) {
+        spec.fields.erase(key);
+        return *this;
+    }
+    ProbeResult attempt(ProbeContext& ctx) const { return run_probe({"svc", endpoint, spec, ctx, container, hooks}); }
+    ProbeResult attempt() const {
+        ProbeContext ctx;
+        return attempt(ctx);
+    }
+};
 
 inline std::optional<std::string> env(const char* name) {
     const char* v = std::getenv(name);

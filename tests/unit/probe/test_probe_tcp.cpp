@@ -10,10 +10,9 @@ TEST_SUITE("probe") {
 
 TEST_CASE("tcp: a listening socket is ready") {
     TestServer server([](int) {});
-    ProbeSpec spec;
-    spec.kind = "tcp";
-    spec.port = server.port();
-    auto r = probe_tcp(spec);
+    test::Probe spec("tcp");
+    spec.endpoint.port = server.port();
+    auto r = spec.attempt();
     CHECK(r.ready);
     CHECK(r.detail == "connected");
     CHECK(r.latency.count() > 0);
@@ -21,16 +20,14 @@ TEST_CASE("tcp: a listening socket is ready") {
 
 TEST_CASE("tcp: localhost resolves and connects whichever family comes first") {
     TestServer server([](int) {});  // 127.0.0.1 only; ::1 (if listed first) is refused
-    ProbeSpec spec;
-    spec.host = "localhost";
-    spec.port = server.port();
-    CHECK(probe_tcp(spec).ready);
+    test::Probe spec("tcp", server.port());
+    spec.endpoint.host = "localhost";
+    CHECK(spec.attempt().ready);
 }
 
 TEST_CASE("tcp: a closed port is refused") {
-    ProbeSpec spec;
-    spec.port = test::closed_port();
-    auto r = probe_tcp(spec);
+    test::Probe spec("tcp", test::closed_port());
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
 }
@@ -46,10 +43,9 @@ TEST_CASE("tcp: a full accept queue times out within the attempt budget") {
     REQUIRE(::listen(lfd, 0) == 0);
     socklen_t len = sizeof addr;
     ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ProbeSpec spec;
-    spec.port = ntohs(addr.sin_port);
-    REQUIRE(probe_tcp(spec).ready);  // this connection now fills the queue
-    auto r = probe_tcp(spec);
+    test::Probe spec("tcp", ntohs(addr.sin_port));
+    REQUIRE(spec.attempt().ready);  // this connection now fills the queue
+    auto r = spec.attempt();
     ::close(lfd);
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "timed out");
@@ -58,10 +54,9 @@ TEST_CASE("tcp: a full accept queue times out within the attempt budget") {
 }
 
 TEST_CASE("tcp: an unknown host says it cannot resolve") {
-    ProbeSpec spec;
-    spec.host = "no-such-host.invalid";
-    spec.port = 80;
-    auto r = probe_tcp(spec);
+    test::Probe spec("tcp", 80);
+    spec.endpoint.host = "no-such-host.invalid";
+    auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail.starts_with("cannot resolve no-such-host.invalid"));
 }

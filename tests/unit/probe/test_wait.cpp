@@ -71,7 +71,7 @@ TEST_SUITE("probe.wait") {
         WaitService db;
         db.name = "db";
         db.probe.kind = "tcp";
-        db.probe.port = 1;  // nothing listens on port 1
+        db.endpoint.port = 1;  // nothing listens on port 1
         db.probe.timeout = 600ms;
         auto t0 = std::chrono::steady_clock::now();
         WaitResult r = wait_for_services({db}, 60s, hooks);

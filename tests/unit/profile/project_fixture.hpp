@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "probe/kinds.hpp"
 #include "profile/load.hpp"
 
 namespace devenv::test {
@@ -37,6 +38,7 @@ public:
         o.project_dir = dir();
         o.profile = std::move(profile);
         o.project_name = "test";
+        o.language = &probe_language();
         o.getenv = [this](std::string_view n) -> std::optional<std::string> {
             auto it = env.find(std::string(n));
             if (it == env.end()) return std::nullopt;

@@ -34,7 +34,7 @@ TEST_SUITE("profile.load") {
         CHECK(s.compose.find("command")->is_sequence());
         CHECK(s.compose.find("environment")->find("NAME")->text() == "pg");
         CHECK(s.probe.kind == "postgres");
-        CHECK(s.probe.port == 5432);
+        CHECK(s.endpoint.port == 5432);
         CHECK(s.exports[0].value == "db://u:secretpw@localhost:5432/x");
         CHECK(s.exports[0].secret);
         CHECK(prof.top_level.find("volumes")->has("pg-data"));

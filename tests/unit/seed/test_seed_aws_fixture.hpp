@@ -59,15 +59,15 @@ struct AwsSeedFixture {
         service.name = "aws";
         service.template_name = std::move(template_name);
         service.probe.kind = "aws";
-        service.probe.host = ep.substr(ep.find("//") + 2, colon - ep.find("//") - 2);
-        service.probe.port = std::stoi(ep.substr(colon + 1));
-        service.probe.region = "us-east-1";
+        service.endpoint.host = ep.substr(ep.find("//") + 2, colon - ep.find("//") - 2);
+        service.endpoint.port = std::stoi(ep.substr(colon + 1));
+        service.endpoint.region = "us-east-1";
         service.params = Value::mapping();
         profile.name = "seed-aws-test";
         base_dir = DEVENV_SOURCE_DIR;
     }
 
-    std::string endpoint() const { return fmt::format("http://{}:{}", service.probe.host, service.probe.port); }
+    std::string endpoint() const { return fmt::format("http://{}:{}", service.endpoint.host, service.endpoint.port); }
 
     AwsClient client() const {
         AwsConfig cfg;

@@ -91,8 +91,8 @@ TEST_CASE("every AWS kind has a seeder; moto and localstack have resets; minio u
 
     Service minio;
     minio.template_name = "minio";
-    minio.probe.host = "127.0.0.1";
-    minio.probe.port = 19000;
+    minio.endpoint.host = "127.0.0.1";
+    minio.endpoint.port = 19000;
     minio.params = Value::mapping();
     minio.params.set("root_user", Value::string("admin"));
     minio.params.set("root_password", Value::string("s3cret-pw"));

@@ -470,7 +470,7 @@ TEST_SUITE("seed.aws.moto") {
 SEED_AWS_CASE("s3 for a MinIO service: signs with the template's root user and region (moto stands in for MinIO)") {
     AwsSeedFixture fx("minio");
     fx.service.probe.kind = "http";
-    fx.service.probe.region = "";  // MinIO's probe is plain HTTP: the region comes from its params
+    fx.service.endpoint.region = "";  // MinIO's probe is plain HTTP: the region comes from its params
     fx.service.params.set("root_user", Value::string("minio-root"));
     fx.service.params.set("root_password", Value::string("minio-root-pw"));
     fx.service.params.set("region", Value::string("us-east-1"));

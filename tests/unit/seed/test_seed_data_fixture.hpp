@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "profile/probe_decl.hpp"
 #include "seed/kinds.hpp"
 #include "seed/seed.hpp"
 #include "yaml/yaml.hpp"
@@ -76,7 +77,7 @@ struct Fixture {
     nlohmann::json state = nlohmann::json::object();
     std::function<ExecResult(const std::vector<std::string>&)> exec;
 
-    Fixture(const std::string& template_name, ProbeSpec probe, const std::string& params_yaml = "{}") {
+    Fixture(const std::string& template_name, ServiceProbe probe, const std::string& params_yaml = "{}") {
         dir = std::filesystem::temp_directory_path() / ("devenv-seeddata-" + unique_suffix());
         std::filesystem::create_directories(dir);
         profile.name = "test";
@@ -84,7 +85,8 @@ struct Fixture {
         Service s;
         s.name = "svc";
         s.template_name = template_name;
-        s.probe = std::move(probe);
+        s.endpoint = std::move(probe.endpoint);
+        s.probe = std::move(probe.probe);
         s.params = parse_yaml(params_yaml, "params.yaml");
         profile.services.push_back(std::move(s));
     }

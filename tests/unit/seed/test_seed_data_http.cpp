@@ -22,11 +22,11 @@ using nlohmann::json;
 
 namespace {
 
-ProbeSpec http_probe(int port) {
-    ProbeSpec p;
-    p.kind = "http";
-    p.port = port;
-    p.timeout = std::chrono::milliseconds(2000);
+ServiceProbe http_probe(int port) {
+    ServiceProbe p;
+    p.probe.kind = "http";
+    p.endpoint.port = port;
+    p.probe.timeout = std::chrono::milliseconds(2000);
     return p;
 }
 

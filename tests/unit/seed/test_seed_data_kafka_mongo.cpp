@@ -25,7 +25,7 @@ void quiet(const rd_kafka_t*, int, const char*, const char*) {}
 struct MockCluster {
     std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> rk{nullptr, rd_kafka_destroy};
     rd_kafka_mock_cluster_t* mcluster = nullptr;
-    ProbeSpec probe;
+    ServiceProbe probe;
 
     MockCluster() {
         char err[512];
@@ -37,10 +37,10 @@ struct MockCluster {
         mcluster = rd_kafka_handle_mock_cluster(rk.get());
         std::string first = split(rd_kafka_mock_cluster_bootstraps(mcluster), ',').front();
         auto colon = first.rfind(':');
-        probe.kind = "kafka";
-        probe.timeout = std::chrono::milliseconds(1500);  // bounds each admin request
-        probe.host = first.substr(0, colon);
-        probe.port = std::stoi(first.substr(colon + 1));
+        probe.probe.kind = "kafka";
+        probe.probe.timeout = std::chrono::milliseconds(1500);  // bounds each admin request
+        probe.endpoint.host = first.substr(0, colon);
+        probe.endpoint.port = std::stoi(first.substr(colon + 1));
     }
 };
 
@@ -122,8 +122,8 @@ topics:
     CHECK_FALSE(detail_of(run, "topic customers").empty());
 
     // Unreachable broker: the seeder throws (nothing can be done), naming the address.
-    ProbeSpec closed = mock.probe;
-    closed.port = 1;
+    ServiceProbe closed = mock.probe;
+    closed.endpoint.port = 1;
     Fixture g("kafka", closed);
     g.declare("kafka", "topics: [{name: a}]");
     SeedSink sink;
@@ -133,7 +133,7 @@ topics:
 
 TEST_CASE("seed mongodb (mongosh script run by node on a fake db): replica set, collections, indexes; reset" *
           doctest::skip(no_node())) {
-    Fixture f("mongodb", ProbeSpec{});
+    Fixture f("mongodb", ServiceProbe{});
     f.write("fake-mongosh.js", kFakeMongosh);
     std::string state_file = (f.dir / "mongo-state.json").string();
     std::vector<std::vector<std::string>> seen;
@@ -201,7 +201,7 @@ databases:
 
 TEST_CASE("seed mongodb on a server without replica-set commands (FerretDB's answers, faked): collections seeded, set reported as drift" *
           doctest::skip(no_node())) {
-    Fixture f("mongodb", ProbeSpec{});
+    Fixture f("mongodb", ServiceProbe{});
     std::string state_file = (f.dir / "mongo-state.json").string();
     f.exec = [&](const std::vector<std::string>& argv) {
         ExecResult r;

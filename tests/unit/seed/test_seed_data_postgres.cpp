@@ -15,16 +15,16 @@ namespace {
 const char* const kPgEnv = "DEVENV_TEST_PG";
 bool no_pg() { return !env(kPgEnv); }
 
-ProbeSpec pg_probe() {
+ServiceProbe pg_probe() {
     auto f = split(*env(kPgEnv), ':');
     REQUIRE_MESSAGE(f.size() == 5, "DEVENV_TEST_PG must be host:port:user:password:db");
-    ProbeSpec p;
-    p.kind = "postgres";
-    p.host = f[0];
-    p.port = std::stoi(f[1]);
-    p.user = f[2];
-    p.password = f[3];
-    p.database = f[4];
+    ServiceProbe p;
+    p.probe.kind = "postgres";
+    p.endpoint.host = f[0];
+    p.endpoint.port = std::stoi(f[1]);
+    p.endpoint.user = f[2];
+    p.endpoint.password = f[3];
+    p.endpoint.database = f[4];
     return p;
 }
 
@@ -33,7 +33,7 @@ std::string psql(const std::string& db, const std::string& sql, const std::strin
                  const std::string& password = "") {
     auto p = pg_probe();
     return shell(fmt::format("PGPASSWORD='{}' psql -X -q -h {} -p {} -U {} -d {} -tAc \"{}\" 2>&1",
-                             password.empty() ? p.password : password, p.host, p.port, user.empty() ? p.user : user, db,
+                             password.empty() ? p.endpoint.password : password, p.endpoint.host, p.endpoint.port, user.empty() ? p.endpoint.user : user, db,
                              sql));
 }
 
@@ -120,13 +120,13 @@ TEST_CASE("seed postgres: drift in a role's password and login is reported and r
     REQUIRE_FALSE(f.seed().any_failed());
 
     psql("postgres", fmt::format("ALTER ROLE {} NOLOGIN PASSWORD 'changed'", n.role));
-    psql("postgres", fmt::format("ALTER DATABASE {} OWNER TO {}", n.db, pg_probe().user));
+    psql("postgres", fmt::format("ALTER DATABASE {} OWNER TO {}", n.db, pg_probe().endpoint.user));
     auto sink = f.seed();
     auto o = outcomes(sink);
     CHECK(o["role " + n.role] == "drift");
     CHECK(detail_of(sink, "role " + n.role) == "login was false, password differed; updated");
     CHECK(o["database " + n.db] == "drift");
-    CHECK(detail_of(sink, "database " + n.db).find("owner was " + pg_probe().user) == 0);
+    CHECK(detail_of(sink, "database " + n.db).find("owner was " + pg_probe().endpoint.user) == 0);
     CHECK(psql(n.db, "select 1", n.role, "pw-" + n.role) == "1");
 
     // --force re-applies what matches.
@@ -195,7 +195,7 @@ TEST_CASE("reset postgres: back to the seeded rows from the template; without on
                "create table app_table (x int)");
     REQUIRE(psql(n.db, "select count(*) from places") == "4");
     auto holder = shell(fmt::format("(PGPASSWORD='{}' psql -X -h {} -p {} -U {} -d {} -c 'select pg_sleep(30)' >/dev/null 2>&1 &) ; echo started",
-                                    pg_probe().password, pg_probe().host, pg_probe().port, pg_probe().user, n.db));
+                                    pg_probe().endpoint.password, pg_probe().endpoint.host, pg_probe().endpoint.port, pg_probe().endpoint.user, n.db));
 
     SeedSink sink;
     t0 = std::chrono::steady_clock::now();

@@ -15,19 +15,19 @@ namespace {
 const char* const kRedisEnv = "DEVENV_TEST_REDIS";
 bool no_redis() { return !env(kRedisEnv); }
 
-ProbeSpec redis_probe() {
+ServiceProbe redis_probe() {
     auto f = split(*env(kRedisEnv), ':');
     REQUIRE_MESSAGE(f.size() == 2, "DEVENV_TEST_REDIS must be host:port");
-    ProbeSpec p;
-    p.kind = "redis";
-    p.host = f[0];
-    p.port = std::stoi(f[1]);
+    ServiceProbe p;
+    p.probe.kind = "redis";
+    p.endpoint.host = f[0];
+    p.endpoint.port = std::stoi(f[1]);
     return p;
 }
 
 std::string cli(int db, const std::string& args) {
     auto p = redis_probe();
-    return shell(fmt::format("redis-cli -h {} -p {} -n {} {} 2>&1", p.host, p.port, db, args));
+    return shell(fmt::format("redis-cli -h {} -p {} -n {} {} 2>&1", p.endpoint.host, p.endpoint.port, db, args));
 }
 
 const char* const kKeys = R"(
@@ -101,8 +101,8 @@ TEST_CASE("seed redis: a database that does not exist fails every key with the s
     CHECK(detail_of(sink, "key a") == "SELECT 99: ERR DB index is out of range");
 
     // Nothing listening: the seeder throws (nothing more can be done), naming the server.
-    ProbeSpec wrong = redis_probe();
-    wrong.port = 1;
+    ServiceProbe wrong = redis_probe();
+    wrong.endpoint.port = 1;
     Fixture g("redis", wrong);
     g.declare("redis", "keys: [{key: a, value: b}]");
     SeedSink sink2;

@@ -1,3 +1,5 @@
+// The tcp probe: a connection is accepted. Also tcp_connect(), which the kafka probe and seeder
+// use before their client.
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "probe/probe.hpp"
+#include "probe/kind.hpp"
 #include "probe/short_detail.hpp"
 
 namespace devenv {
@@ -63,12 +65,14 @@ int connect_one(const addrinfo& ai, Clock::time_point deadline) {
     }
 }
 
+ProbeResult check(const ProbeCall& call) { return tcp_connect(call.endpoint, call.spec.timeout); }
+
 }  // namespace
 
 // Caution for callers: a port published through docker-proxy (the engine's userland proxy, used
 // here with --iptables=false) accepts as soon as the container runs, listening or not, and then
 // hangs up. So "connected" proves little for a published port; prefer a protocol probe.
-ProbeResult probe_tcp(const ProbeSpec& spec) {
+ProbeResult tcp_connect(const Endpoint& endpoint, std::chrono::milliseconds budget) {
     auto start = Clock::now();
     ProbeResult result;
     auto finish = [&](bool ready, std::string detail) {
@@ -83,13 +87,13 @@ ProbeResult probe_tcp(const ProbeSpec& spec) {
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
     addrinfo* list = nullptr;
-    auto port = std::to_string(spec.port);
-    if (int rc = ::getaddrinfo(spec.host.c_str(), port.c_str(), &hints, &list); rc != 0)
-        return finish(false, fmt::format("cannot resolve {}: {}", spec.host, ::gai_strerror(rc)));
+    auto port = std::to_string(endpoint.port);
+    if (int rc = ::getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &list); rc != 0)
+        return finish(false, fmt::format("cannot resolve {}: {}", endpoint.host, ::gai_strerror(rc)));
 
     // One budget for all addresses: "localhost" may give ::1 first while the service only
     // listens on 127.0.0.1, and a refusal there costs nothing, so the next address still fits.
-    auto deadline = start + std::min<std::chrono::milliseconds>(kConnectTimeout, spec.timeout);
+    auto deadline = start + std::min<std::chrono::milliseconds>(kConnectTimeout, budget);
     int err = EHOSTUNREACH;
     for (auto* ai = list; ai != nullptr; ai = ai->ai_next) {
         err = connect_one(*ai, deadline);
@@ -99,5 +103,10 @@ ProbeResult probe_tcp(const ProbeSpec& spec) {
     if (err == 0) return finish(true, "connected");
     return finish(false, errno_detail(err));
 }
+
+extern const ProbeKind tcp_probe{
+    .decl = {.name = "tcp", .needs_port = true},
+    .check = check,
+};
 
 }  // namespace devenv

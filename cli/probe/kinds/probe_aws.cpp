@@ -1,3 +1,5 @@
+// The aws probe: a signed read of each listed service answers; with `init_stage`, LocalStack's
+// init hooks of that stage then report done.
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -11,7 +13,7 @@
 #include "aws/client.hpp"
 #include "aws/ping.hpp"
 #include "net/http.hpp"
-#include "probe/probe.hpp"
+#include "probe/kind.hpp"
 #include "probe/short_detail.hpp"
 #include "util/thread_group.hpp"
 
@@ -19,18 +21,27 @@ namespace devenv {
 
 namespace {
 
+using namespace schema;
+
+std::vector<Field> fields() {
+    return {
+        opt("services", list(string())),
+        opt("init_stage", choice({"boot", "start", "ready"})),
+    };
+}
+
 // LocalStack's GET /_localstack/init/STAGE: {"completed": bool, "scripts": [{"stage", "name",
 // "state": INACTIVE|RUNNING|SUCCESSFUL|ERROR}]}. Not ready until the stage completed; a script in
 // ERROR fails the wait at once (its output is in the container log, which the failure shows).
-void check_init_stage(const ProbeSpec& spec, HttpClient& http, ProbeResult& result) {
+void check_init_stage(const ProbeCall& call, const std::string& stage, HttpClient& http, ProbeResult& result) {
     HttpRequest req;
-    req.url = fmt::format("http://{}:{}/_localstack/init/{}", spec.host, spec.port, spec.init_stage);
-    req.timeout = std::min(std::chrono::milliseconds{5000}, spec.timeout);
-    req.connect_timeout = std::min(std::chrono::milliseconds{1000}, spec.timeout);
+    req.url = fmt::format("http://{}:{}/_localstack/init/{}", call.endpoint.host, call.endpoint.port, stage);
+    req.timeout = std::min(std::chrono::milliseconds{5000}, call.spec.timeout);
+    req.connect_timeout = std::min(std::chrono::milliseconds{1000}, call.spec.timeout);
     HttpResponse r = http.send(req);
     result.ready = false;
     if (!r.ok()) {
-        result.detail = fmt::format("{} init hooks: {}", spec.init_stage, short_detail(r.error));
+        result.detail = fmt::format("{} init hooks: {}", stage, short_detail(r.error));
         return;
     }
     // An emulator without init hooks (moto) has no such path: nothing to wait for.
@@ -40,7 +51,7 @@ void check_init_stage(const ProbeSpec& spec, HttpClient& http, ProbeResult& resu
     }
     auto doc = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
     if (r.status != 200 || !doc.is_object()) {
-        result.detail = fmt::format("{} init hooks: HTTP {}", spec.init_stage, r.status);
+        result.detail = fmt::format("{} init hooks: HTTP {}", stage, r.status);
         return;
     }
     std::vector<std::string> failed, pending;
@@ -54,28 +65,30 @@ void check_init_stage(const ProbeSpec& spec, HttpClient& http, ProbeResult& resu
     if (!failed.empty()) {
         result.fatal = true;
         result.detail = fmt::format("init hook{} {} in {}.d failed (its output is in the log below)",
-                                    failed.size() == 1 ? "" : "s", fmt::join(failed, ", "), spec.init_stage);
+                                    failed.size() == 1 ? "" : "s", fmt::join(failed, ", "), stage);
         return;
     }
     const auto& completed = doc["completed"];
     if (!completed.is_boolean() || !completed.get<bool>()) {
-        result.detail = pending.empty() ? fmt::format("{} init hooks have not run yet", spec.init_stage)
-                                        : fmt::format("{} init hooks running: {}", spec.init_stage, fmt::join(pending, ", "));
+        result.detail = pending.empty() ? fmt::format("{} init hooks have not run yet", stage)
+                                        : fmt::format("{} init hooks running: {}", stage, fmt::join(pending, ", "));
         return;
     }
     result.ready = true;
-    result.detail += fmt::format("; {} init hooks done", spec.init_stage);
+    result.detail += fmt::format("; {} init hooks done", stage);
 }
 
-}  // namespace
-
-ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
+ProbeResult check(const ProbeCall& call) {
     using namespace std::chrono;
+    const ProbeSpec& spec = call.spec;
+    ProbeContext& ctx = call.ctx;
+    std::vector<std::string> services = probe_texts(spec, "services");
+    std::string init_stage = probe_text(spec, "init_stage");
     // The context's client outlives this attempt, so the connection stays open between attempts.
     if (!ctx.http) ctx.http = std::make_unique<HttpClient>();
     AwsConfig config;
-    config.endpoint = fmt::format("http://{}:{}", spec.host, spec.port);
-    config.region = spec.region;
+    config.endpoint = fmt::format("http://{}:{}", call.endpoint.host, call.endpoint.port);
+    config.region = call.endpoint.region;
     config.max_attempts = 1;  // the wait loop is the retry
     // A lazily loading LocalStack service may hold the first call for seconds; a later attempt
     // finds it loaded, so one attempt need not wait the whole deadline.
@@ -83,7 +96,7 @@ ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
     config.connect_timeout = std::min(milliseconds{1000}, spec.timeout);
     AwsClient client(std::move(config), *ctx.http);
 
-    std::vector<std::string_view> wanted(spec.aws_services.begin(), spec.aws_services.end());
+    std::vector<std::string_view> wanted(services.begin(), services.end());
     if (wanted.empty()) wanted.push_back("sts");  // every emulator answers STS
     // A misspelt service is a profile error; say so before touching the network.
     for (auto service : wanted) {
@@ -116,9 +129,23 @@ ProbeResult probe_aws(const ProbeSpec& spec, ProbeContext& ctx) {
         if (!results[i].ok()) return failure(wanted[i], results[i]);
     result.ready = true;
     result.detail = fmt::format("{} answered", fmt::join(wanted, ", "));
-    if (!spec.init_stage.empty()) check_init_stage(spec, *ctx.http, result);
+    if (!init_stage.empty()) check_init_stage(call, init_stage, *ctx.http, result);
     result.latency = duration_cast<microseconds>(steady_clock::now() - start);
     return result;
 }
+
+void describe(const ProbeSpec& spec, Value& out) {
+    Value s = Value::sequence();
+    for (const auto& a : probe_texts(spec, "services")) s.push_back(Value::string(a));
+    out.set("services", s);
+}
+
+}  // namespace
+
+extern const ProbeKind aws_probe{
+    .decl = {.name = "aws", .article = "an", .needs_port = true, .fields = fields},
+    .check = check,
+    .describe = describe,
+};
 
 }  // namespace devenv

@@ -1,3 +1,4 @@
+// The kafka probe: broker metadata arrives.
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -7,7 +8,7 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
-#include "probe/probe.hpp"
+#include "probe/kind.hpp"
 #include "probe/short_detail.hpp"
 
 namespace devenv {
@@ -57,9 +58,8 @@ std::string fail_cause(std::string_view line) {
     return short_detail(line);
 }
 
-}  // namespace
-
-ProbeResult probe_kafka(const ProbeSpec& spec) {
+ProbeResult check(const ProbeCall& call) {
+    const Endpoint& ep = call.endpoint;
     using namespace std::chrono;
     auto start = steady_clock::now();
     ProbeResult result;
@@ -72,14 +72,14 @@ ProbeResult probe_kafka(const ProbeSpec& spec) {
 
     // librdkafka retries a refused bootstrap until the metadata timeout; a plain connect says
     // "refused" in microseconds, so a stopped broker costs the wait loop no extra second.
-    if (auto tcp = probe_tcp(spec); !tcp.ready) return finish(false, tcp.detail);
+    if (auto tcp = tcp_connect(ep, call.spec.timeout); !tcp.ready) return finish(false, tcp.detail);
 
     LogSink sink;
     std::unique_ptr<rd_kafka_conf_t, ConfDeleter> conf(rd_kafka_conf_new());
     char err[512] = {};
-    bool ipv6 = spec.host.find(':') != std::string::npos && !spec.host.starts_with('[');
-    auto servers = ipv6 ? fmt::format("[{}]:{}", spec.host, spec.port)
-                        : fmt::format("{}:{}", spec.host, spec.port);
+    bool ipv6 = ep.host.find(':') != std::string::npos && !ep.host.starts_with('[');
+    auto servers = ipv6 ? fmt::format("[{}]:{}", ep.host, ep.port)
+                        : fmt::format("{}:{}", ep.host, ep.port);
     for (auto [key, value] : {std::pair<const char*, std::string>{"bootstrap.servers", servers},
                               {"client.id", "devenv-probe"},
                               // Up to info, for the FAIL lines LogSink keeps.
@@ -114,5 +114,12 @@ ProbeResult probe_kafka(const ProbeSpec& spec) {
     return finish(true, fmt::format("{} broker{} ({}:{})", md->broker_cnt,
                                     md->broker_cnt == 1 ? "" : "s", b.host, b.port));
 }
+
+}  // namespace
+
+extern const ProbeKind kafka_probe{
+    .decl = {.name = "kafka", .needs_port = true},
+    .check = check,
+};
 
 }  // namespace devenv

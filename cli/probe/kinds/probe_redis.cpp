@@ -1,3 +1,4 @@
+// The redis probe: AUTH when the endpoint has a password, then PING answers PONG.
 #include <sys/time.h>
 
 #include <chrono>
@@ -8,7 +9,7 @@
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
 
-#include "probe/probe.hpp"
+#include "probe/kind.hpp"
 #include "probe/short_detail.hpp"
 #include "probe/sigpipe_guard.hpp"
 
@@ -45,9 +46,8 @@ Reply command(redisContext& c, const char* format, auto... args) {
     return Reply(static_cast<redisReply*>(redisCommand(&c, format, args...)));
 }
 
-}  // namespace
-
-ProbeResult probe_redis(const ProbeSpec& spec) {
+ProbeResult check(const ProbeCall& call) {
+    const Endpoint& ep = call.endpoint;
     using namespace std::chrono;
     auto start = steady_clock::now();
     ProbeResult result;
@@ -60,16 +60,16 @@ ProbeResult probe_redis(const ProbeSpec& spec) {
 
     SigpipeGuard no_sigpipe;
     std::unique_ptr<redisContext, ContextDeleter> c(
-        redisConnectWithTimeout(spec.host.c_str(), spec.port, kTimeout));
+        redisConnectWithTimeout(ep.host.c_str(), ep.port, kTimeout));
     if (!c) return finish(false, "out of memory");
     if (c->err) return finish(false, context_error(*c));
     redisSetTimeout(c.get(), kTimeout);
 
-    if (!spec.password.empty()) {
+    if (!ep.password.empty()) {
         // Redis 6 ACLs take a user name; without one AUTH means the default user.
-        auto auth = spec.user.empty()
-                        ? command(*c, "AUTH %s", spec.password.c_str())
-                        : command(*c, "AUTH %s %s", spec.user.c_str(), spec.password.c_str());
+        auto auth = ep.user.empty()
+                        ? command(*c, "AUTH %s", ep.password.c_str())
+                        : command(*c, "AUTH %s %s", ep.user.c_str(), ep.password.c_str());
         if (!auth) return finish(false, context_error(*c));
         if (auth->type == REDIS_REPLY_ERROR)
             return finish(false, error_reply(std::string_view(auth->str, auth->len)));
@@ -83,5 +83,12 @@ ProbeResult probe_redis(const ProbeSpec& spec) {
         return finish(false, fmt::format("unexpected PING reply '{}'", short_detail(text)));
     return finish(true, "PONG");
 }
+
+}  // namespace
+
+extern const ProbeKind redis_probe{
+    .decl = {.name = "redis", .needs_port = true},
+    .check = check,
+};
 
 }  // namespace devenv

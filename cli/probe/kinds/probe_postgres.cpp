@@ -1,3 +1,4 @@
+// The postgres probe: a login as the endpoint's user, then SELECT 1.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -6,7 +7,7 @@
 
 #include <libpq-fe.h>
 
-#include "probe/probe.hpp"
+#include "probe/kind.hpp"
 #include "probe/short_detail.hpp"
 
 namespace devenv {
@@ -39,9 +40,8 @@ std::string pg_detail(std::string_view message) {
     return short_detail(rest);
 }
 
-}  // namespace
-
-ProbeResult probe_postgres(const ProbeSpec& spec) {
+ProbeResult check(const ProbeCall& call) {
+    const Endpoint& ep = call.endpoint;
     using namespace std::chrono;
     auto start = steady_clock::now();
     ProbeResult result;
@@ -55,10 +55,10 @@ ProbeResult probe_postgres(const ProbeSpec& spec) {
     // Keyword/value arrays, never a conninfo string: a password holding a quote or a space
     // cannot change the meaning of the other settings. expand_dbname=0 keeps a database name
     // with '=' in it a name.
-    auto port = std::to_string(spec.port);
+    auto port = std::to_string(ep.port);
     std::vector<const char*> keys{"host", "port", "connect_timeout", "application_name",
                                   "gssencmode"};
-    std::vector<const char*> values{spec.host.c_str(), port.c_str(), "2", "devenv-probe",
+    std::vector<const char*> values{ep.host.c_str(), port.c_str(), "2", "devenv-probe",
                                     // No container speaks GSSAPI; skip the round trip.
                                     "disable"};
     auto add = [&](const char* key, const std::string& value) {
@@ -66,9 +66,9 @@ ProbeResult probe_postgres(const ProbeSpec& spec) {
         keys.push_back(key);
         values.push_back(value.c_str());
     };
-    add("user", spec.user);
-    add("password", spec.password);
-    add("dbname", spec.database);
+    add("user", ep.user);
+    add("password", ep.password);
+    add("dbname", ep.database);
     keys.push_back(nullptr);
     values.push_back(nullptr);
 
@@ -84,5 +84,12 @@ ProbeResult probe_postgres(const ProbeSpec& spec) {
         return finish(false, pg_detail(PQerrorMessage(conn.get())));
     return finish(true, "SELECT 1 answered");
 }
+
+}  // namespace
+
+extern const ProbeKind postgres_probe{
+    .decl = {.name = "postgres", .needs_port = true},
+    .check = check,
+};
 
 }  // namespace devenv
