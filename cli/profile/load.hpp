@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "profile/model.hpp"
+#include "util/env.hpp"
 
 namespace devenv {
-
-using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 
 struct LoadOptions {
     std::string project_dir;                  // absolute; holds devenv.yaml, .env, .devenv/

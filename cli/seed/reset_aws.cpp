@@ -45,7 +45,8 @@ struct Deleter {
         AwsClient c(config_for(target));
         std::vector<std::string> names;
         if (!list(c, names)) return;
-        for_each_parallel(target, names.size(), [&](AwsClient& cl, std::size_t i) { del(cl, names[i]); }, 4);
+        parallel_for(names.size(), pool_options(target, 4), client_per_worker(target),
+                     [&](AwsClient& cl, std::size_t i) { del(cl, names[i]); });
     }
     bool list_failed(std::string_view kind, const AwsResult& r, const AwsClient& c) {
         require_reachable(r, c);
@@ -125,14 +126,14 @@ struct Deleter {
             token = jstr(body, "NextToken");
         } while (!token.empty());
         std::size_t batches = (names.size() + 9) / 10;
-        for_each_parallel(target, batches, [&](AwsClient& cl, std::size_t b) {
+        parallel_for(batches, pool_options(target, 4), client_per_worker(target), [&](AwsClient& cl, std::size_t b) {
             json batch = json::array();
             for (std::size_t i = b * 10; i < std::min(names.size(), b * 10 + 10); ++i) batch.push_back(names[i]);
             AwsResult r = cl.call_json("ssm", "DeleteParameters", {{"Names", batch}});
             require_reachable(r, cl);
             if (!r.ok()) return failed("ssm", fmt::format("{} parameters", batch.size()), r);
             for (const auto& n : batch) removed("ssm", "parameter " + n.get<std::string>());
-        }, 4);
+        });
     }
 
     static std::string xml_escape(const std::string& s) {
@@ -159,14 +160,17 @@ struct Deleter {
                 failed("s3", "bucket " + bucket, l);
                 return false;
             }
-            auto keys = xml_values(l.body, "Key");
-            auto versions = xml_values(l.body, "VersionId");
-            if (keys.empty()) return true;
+            // <ListVersionsResult>: a <Version> or <DeleteMarker> per key and version.
+            std::vector<XmlElement> entries;
+            XmlDocument listed(l.body);
+            for (const XmlElement& e : listed.root().children())
+                if (e.name() == "Version" || e.name() == "DeleteMarker") entries.push_back(e);
+            if (entries.empty()) return true;
             std::string body = "<Delete><Quiet>true</Quiet>";
-            for (std::size_t i = 0; i < keys.size(); ++i) {
-                body += "<Object><Key>" + xml_escape(keys[i]) + "</Key>";
-                if (i < versions.size() && versions[i] != "null" && !versions[i].empty())
-                    body += "<VersionId>" + xml_escape(versions[i]) + "</VersionId>";
+            for (const XmlElement& e : entries) {
+                body += "<Object><Key>" + xml_escape(e.child_text("Key")) + "</Key>";
+                std::string version = e.child_text("VersionId");
+                if (version != "null" && !version.empty()) body += "<VersionId>" + xml_escape(version) + "</VersionId>";
                 body += "</Object>";
             }
             body += "</Delete>";
@@ -177,11 +181,13 @@ struct Deleter {
                 failed("s3", "objects of " + bucket, d);
                 return false;
             }
-            if (!xml_values(d.body, "Error").empty()) {
+            // <DeleteResult>: an <Error> (Key, Code, Message) per object it could not delete.
+            XmlDocument result(d.body);
+            if (XmlElement error = result.root().child("Error")) {
                 AwsResult e = d;
                 e.status = 400;
-                e.code = xml_value(d.body, "Code");
-                e.message = xml_value(d.body, "Message");
+                e.code = error.child_text("Code");
+                e.message = error.child_text("Message");
                 failed("s3", "objects of " + bucket, e);
                 return false;
             }
@@ -194,7 +200,10 @@ struct Deleter {
              [&](AwsClient& c, std::vector<std::string>& names) {
                  AwsResult r = c.s3("GET", "");
                  if (list_failed("s3", r, c)) return false;
-                 names = xml_values(r.body, "Name");
+                 // <ListAllMyBucketsResult><Buckets><Bucket><Name>
+                 XmlDocument listed(r.body);
+                 for (const XmlElement& b : listed.root().child("Buckets").children("Bucket"))
+                     names.push_back(b.child_text("Name"));
                  return true;
              },
              [&](AwsClient& c, const std::string& bucket) {
@@ -326,7 +335,7 @@ bool delete_all_aws_resources(const SeedTarget& target, const std::string& servi
     std::vector<const Kind*> kinds;
     for (const auto& k : all)
         if (serves.empty() || std::find(serves.begin(), serves.end(), k.aws) != serves.end()) kinds.push_back(&k);
-    for_each_parallel(target, kinds.size(), [&](AwsClient&, std::size_t i) { kinds[i]->remove(); }, kinds.size());
+    parallel_for(kinds.size(), pool_options(target, kinds.size()), [&](std::size_t i) { kinds[i]->remove(); });
     return d.failures == 0 && !interrupted(target);
 }
 

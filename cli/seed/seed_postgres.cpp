@@ -11,6 +11,7 @@
 #include "seed/data_seed_support.hpp"
 #include "seed/seeders_data.hpp"
 #include "state/state.hpp"
+#include "util/digest.hpp"
 
 namespace devenv {
 
@@ -222,13 +223,13 @@ void seed_postgres_databases(const SeedJob& job, SeedSink& sink, PgConn& admin,
             report(sink, job, "database " + db.find("name")->text(), Outcome::failed, e.message());
         }
     }
-    run_parallel(ready.size(), [&](std::size_t i) {
+    parallel_for(ready.size(), ParallelOptions{4, nullptr}, [&](std::size_t i) {
         try {
             seed_database_content(job, sink, *ready[i]);
         } catch (const Error& e) {
             report(sink, job, "database " + ready[i]->find("name")->text(), Outcome::failed, e.message());
         }
-    }, 4);
+    });
 }
 
 void seed_postgres(const SeedJob& job, SeedSink& sink) {

@@ -2,7 +2,6 @@
 // waves, so that a dead-letter queue exists (and its ARN is known) before the queues whose
 // RedrivePolicy names it; the queues of one wave are seeded concurrently.
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -13,6 +12,7 @@
 
 #include "seed/aws_seed_support.hpp"
 #include "seed/seeders_aws.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 
@@ -26,11 +26,6 @@ constexpr std::string_view kService = "sqs";
 bool queue_missing(const AwsResult& r) {
     return r.code == "QueueDoesNotExist" || r.code == "AWS.SimpleQueueService.NonExistentQueue" ||
            r.code == "NonExistentQueue";
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 // Attribute values as SQS returns them: strings; booleans in any case.
@@ -47,7 +42,7 @@ bool same_attribute(const std::string& name, const std::string& want, const std:
             return want == have;
         }
     }
-    return want == have || lower(want) == lower(have);
+    return want == have || iequals(want, have);
 }
 
 struct QueueOutcome {
@@ -81,7 +76,8 @@ public:
                            fmt::format("dead-letter queues form a cycle (through {})", dead_letter_name(list[i])));
                 return;
             }
-            for_each_parallel(job_.target, wave.size(), [&](AwsClient& c, std::size_t w) {
+            auto workers = pool_options(job_.target);
+            parallel_for(wave.size(), workers, client_per_worker(job_.target), [&](AwsClient& c, std::size_t w) {
                 const Value& q = list[wave[w]];
                 QueueOutcome o = seed_queue(c, q);
                 std::lock_guard<std::mutex> lock(mu_);

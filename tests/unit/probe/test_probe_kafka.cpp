@@ -37,7 +37,7 @@ struct MockCluster {
 
 // The first "host:port" of a bootstrap list.
 ProbeSpec spec_for(const std::string& bootstraps) {
-    auto first = test::split(bootstraps, ',').front();
+    auto first = split(bootstraps, ',').front();
     auto colon = first.rfind(':');
     ProbeSpec spec;
     spec.kind = "kafka";
@@ -68,7 +68,7 @@ TEST_CASE("kafka: a single broker") {
 
 TEST_CASE("kafka: a refused port is not ready at once and says why") {
     ProbeSpec spec;
-    spec.port = test::closed_port();
+    spec.port = test::unused_port();
     auto r = probe_kafka(spec);
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");

@@ -21,7 +21,7 @@ const char* const kPgEnv = "DEVENV_TEST_PG";
 bool no_pg() { return !test::env(kPgEnv); }
 
 ProbeSpec real_pg() {
-    auto f = test::split(*test::env(kPgEnv), ':');
+    auto f = split(*test::env(kPgEnv), ':');
     REQUIRE_MESSAGE(f.size() == 5, "DEVENV_TEST_PG must be host:port:user:password:db");
     ProbeSpec spec;
     spec.kind = "postgres";
@@ -73,7 +73,7 @@ TEST_SUITE("probe") {
 
 TEST_CASE("postgres: a refused port is not ready") {
     ProbeSpec spec;
-    spec.port = test::closed_port();
+    spec.port = test::unused_port();
     spec.user = "postgres";
     auto r = probe_postgres(spec);
     CHECK_FALSE(r.ready);

@@ -20,7 +20,7 @@ const char* const kRedisEnv = "DEVENV_TEST_REDIS";
 bool no_redis() { return !test::env(kRedisEnv); }
 
 ProbeSpec real_redis() {
-    auto f = test::split(*test::env(kRedisEnv), ':');
+    auto f = split(*test::env(kRedisEnv), ':');
     REQUIRE_MESSAGE(f.size() == 2, "DEVENV_TEST_REDIS must be host:port");
     ProbeSpec spec;
     spec.kind = "redis";
@@ -78,7 +78,7 @@ ProbeSpec fake_spec(int port) {
 TEST_SUITE("probe") {
 
 TEST_CASE("redis: a refused port is not ready") {
-    auto r = probe_redis(fake_spec(test::closed_port()));
+    auto r = probe_redis(fake_spec(test::unused_port()));
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
 }

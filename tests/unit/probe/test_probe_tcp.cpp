@@ -29,7 +29,7 @@ TEST_CASE("tcp: localhost resolves and connects whichever family comes first") {
 
 TEST_CASE("tcp: a closed port is refused") {
     ProbeSpec spec;
-    spec.port = test::closed_port();
+    spec.port = test::unused_port();
     auto r = probe_tcp(spec);
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
