@@ -7,7 +7,7 @@
 // in the project: .env, .devenv/profiles/base.yaml, .devenv/templates/db.yaml, other.yaml)
 // or "=== args" (lines "overlay NAME", "set PATH=VALUE", "offset N", "profile NAME").
 // Expected failures are devenv::Error; anything else escaping is a finding.
-// fuzz-links: devenv_render
+// fuzz-links: devenv_seed
 #include <unistd.h>
 
 #include <cmath>
@@ -20,6 +20,7 @@
 
 #include "common.hpp"
 #include "profile/load.hpp"
+#include "seed/check.hpp"
 #include "render/compose.hpp"
 #include "util/error.hpp"
 #include "yaml/yaml.hpp"
@@ -121,7 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     devenv::Profile profile;
     try {
-        profile = devenv::load_profile(opts);
+        profile = devenv::load_checked_profile(opts);
     } catch (const devenv::Error&) {
         return 0;
     }

@@ -10,8 +10,8 @@ namespace devenv {
 
 namespace {
 
-constexpr std::array<std::string_view, 8> services{
-    "dynamodb", "sqs", "ssm", "s3", "cognito-idp", "events", "secretsmanager", "sts"};
+constexpr std::array<std::string_view, 9> services{
+    "dynamodb", "sqs", "sns", "ssm", "s3", "cognito-idp", "events", "secretsmanager", "sts"};
 
 }  // namespace
 
@@ -21,6 +21,7 @@ AwsResult ping_aws_service(AwsClient& client, std::string_view service) {
     using nlohmann::json;
     if (service == "dynamodb") return client.call_json(service, "ListTables", json{{"Limit", 1}});
     if (service == "sqs") return client.call_json(service, "ListQueues");
+    if (service == "sns") return client.call_query(service, "ListTopics");
     if (service == "ssm") return client.call_json(service, "DescribeParameters", json{{"MaxResults", 1}});
     if (service == "s3") return client.s3("GET", "");
     if (service == "cognito-idp") return client.call_json(service, "ListUserPools", json{{"MaxResults", 1}});

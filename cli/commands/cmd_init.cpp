@@ -8,6 +8,7 @@
 
 #include "commands/context.hpp"
 #include "profile/discover.hpp"
+#include "seed/check.hpp"
 #include "util/fs.hpp"
 
 namespace devenv {
@@ -133,7 +134,7 @@ void register_init(CLI::App& app, Context& ctx) {
         o.project_dir = dir.string();
         o.profile = *from;
         o.project_name = "init";
-        Profile base = load_profile(o);
+        Profile base = load_checked_profile(o);
 
         std::string name = dir.filename().string();
         if (name.empty()) name = "project";

@@ -4,6 +4,7 @@
 
 #include "commands/context.hpp"
 #include "profile/discover.hpp"
+#include "seed/kinds.hpp"
 #include "util/suggest.hpp"
 #include "yaml/yaml.hpp"
 
@@ -44,6 +45,13 @@ void register_templates(CLI::App& app, Context& ctx) {
                 j["templates"].push_back({{"name", n}, {"description", desc}});
                 out += fmt::format("{:<18}  {}\n", n, desc);
             }
+            // The seed kinds, from their table.
+            j["seed_kinds"] = nlohmann::ordered_json::array();
+            out += "\nseed kinds:\n";
+            for (const SeedKind* k : seed_kinds()) {
+                j["seed_kinds"].push_back({{"name", k->name}, {"family", k->family}, {"summary", k->summary}});
+                out += fmt::format("  {:<16}  {}\n", k->name, k->summary);
+            }
             ctx.ui->out(ctx.global.json ? j.dump(2) : out);
             return;
         }
@@ -64,10 +72,11 @@ void register_templates(CLI::App& app, Context& ctx) {
             for (const auto& e : ex->entries()) out += fmt::format("  {}\n", e.key);
         }
         if (const Value* seeds = t.find("seeds")) {
-            out += "\nseed kinds: ";
-            for (std::size_t i = 0; i < seeds->items().size(); ++i)
-                out += (i ? ", " : "") + seeds->items()[i].text();
-            out += ", exec\n";
+            out += "\nseed kinds:\n";
+            for (const auto& k : seeds->items())
+                if (const SeedKind* kind = find_seed_kind(k.text()))
+                    out += fmt::format("  {:<16}  {}\n", kind->name, kind->summary);
+            out += fmt::format("  {:<16}  {}\n", "exec", find_seed_kind("exec")->summary);
         }
         ctx.ui->out(out);
     });

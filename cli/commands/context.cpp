@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "profile/discover.hpp"
+#include "seed/check.hpp"
 #include "util/duration.hpp"
 #include "util/interrupt.hpp"
 #include "util/suggest.hpp"
@@ -32,7 +33,7 @@ LoadOptions Context::load_options(const std::string& profile) const {
     return o;
 }
 
-Profile Context::load(const std::string& profile) const { return load_profile(load_options(profile)); }
+Profile Context::load(const std::string& profile) const { return load_checked_profile(load_options(profile)); }
 
 std::string Context::mask(std::string text, const Profile& p) const {
     return global.show_secrets ? text : mask_secrets(std::move(text), p);

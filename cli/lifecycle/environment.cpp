@@ -1,4 +1,5 @@
 #include "lifecycle/environment.hpp"
+#include "seed/check.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -38,7 +39,7 @@ Environment open_environment(const LoadOptions& opts) {
         (*seen)[std::string(name)] = v;
         return v;
     };
-    env.profile = load_profile(recording);
+    env.profile = load_checked_profile(recording);
     env.env_seen = *seen;
     env.dir = state_dir(opts.project_dir);
     env.compose = ComposeProject{env.profile.project, env.dir.compose_file(), opts.project_dir};

@@ -13,7 +13,7 @@
 #include "profile/limits.hpp"
 #include "profile/probe_decl.hpp"
 #include "profile/schemas.hpp"
-#include "profile/seed_check.hpp"
+#include "profile/seed_decls.hpp"
 #include "profile/tree_interpolate.hpp"
 #include "profile/variables.hpp"
 #include "util/interpolate.hpp"
@@ -467,7 +467,7 @@ Profile load_profile(const LoadOptions& opts) {
     profile.top_level = top;
     check_compose_rules(profile, opts.port_offset);
 
-    if (const Value* seed = doc.find("seed")) profile.seeds = check_seed(*seed, profile);
+    if (const Value* seed = doc.find("seed")) profile.seeds = collect_seed(*seed, profile);
 
     // Project-level exports may name services' exports: ${postgres.DATABASE_URL}.
     if (const Value* ex = doc.find("exports")) {

@@ -16,12 +16,15 @@ struct Export {
     bool secret = false;  // holds a password or token: masked unless --show-secrets
 };
 
-// One declared seed block: seed.<service>.<kind>, validated against the kind's schema.
+// One declared seed block: seed.<service>.<kind>. The loader checks that the service exists;
+// seed/check.cpp checks the kind and validates `spec` against its schema (then `checked`).
 struct SeedDecl {
     std::string service;
     std::string kind;      // dynamodb sqs ssm s3 cognito eventbridge secretsmanager postgres redis ...
-    Value spec;            // the validated, interpolated declaration
+    Value spec;            // the interpolated declaration
     std::string base_dir;  // folder that relative paths in `spec` are relative to ("" = built-in)
+    Mark key_mark;         // where the kind's key is written
+    bool checked = false;  // validated against its kind (seed/check.cpp)
 };
 
 struct Service {

@@ -65,6 +65,11 @@ SchemaPtr with_check(SchemaPtr s, std::function<void(const Value&, const std::st
 Field req(std::string name, SchemaPtr s) { return Field{std::move(name), std::move(s), true}; }
 Field opt(std::string name, SchemaPtr s) { return Field{std::move(name), std::move(s), false}; }
 
+SchemaPtr named_list(std::vector<Field> fields) {
+    fields.insert(fields.begin(), req("name", string()));
+    return list(object(std::move(fields)));
+}
+
 }  // namespace schema
 
 bool is_integer_like(const Value& v) {

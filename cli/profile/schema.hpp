@@ -60,6 +60,8 @@ SchemaPtr object(std::vector<Field> fields, SchemaPtr extra = nullptr);
 SchemaPtr one_of(std::vector<SchemaPtr> alternatives, std::string what);
 SchemaPtr with_check(SchemaPtr s, std::function<void(const Value&, const std::string&)> check);
 Field req(std::string name, SchemaPtr s);
+// A list of mappings that each have a required `name` and `fields`.
+SchemaPtr named_list(std::vector<Field> fields);
 Field opt(std::string name, SchemaPtr s);
 }  // namespace schema
 

@@ -77,163 +77,6 @@ SchemaPtr service_schema() {
 
 SchemaPtr top_level_compose() { return map(any()); }
 
-// ---- seed kinds ---------------------------------------------------------------------------
-
-SchemaPtr named_list(std::vector<Field> fields) {
-    fields.insert(fields.begin(), req("name", string()));
-    return list(object(std::move(fields)));
-}
-
-SchemaPtr projection() {
-    return one_of({choice({"ALL", "KEYS_ONLY"}), list(string())}, "ALL, KEYS_ONLY or a list of attributes");
-}
-
-void check_table(const Value& t, const std::string& path) {
-    const Value* attrs = t.find("attributes");
-    auto require_attr = [&](const Value* key, const std::string& where) {
-        if (!key) return;
-        if (!attrs || !attrs->find(key->text()))
-            throw error_at(key->mark(), where,
-                           fmt::format("key attribute '{}' is not declared in attributes", key->text()));
-    };
-    require_attr(t.find("hash_key"), join_path(path, "hash_key"));
-    require_attr(t.find("range_key"), join_path(path, "range_key"));
-    for (const char* idx : {"gsis", "lsis"}) {
-        if (const Value* list_v = t.find(idx)) {
-            for (std::size_t i = 0; i < list_v->items().size(); ++i) {
-                const Value& g = list_v->items()[i];
-                std::string gp = index_path(join_path(path, idx), i);
-                require_attr(g.find("hash_key"), join_path(gp, "hash_key"));
-                require_attr(g.find("range_key"), join_path(gp, "range_key"));
-            }
-        }
-    }
-}
-
-SchemaPtr dynamodb_schema() {
-    auto index = list(object({req("name", string()), req("hash_key", string()), opt("range_key", string()),
-                              opt("projection", projection()),
-                              opt("throughput", object({req("read", integer()), req("write", integer())}))}));
-    auto table = with_check(
-        object({req("name", string()),
-                req("attributes", map(choice({"S", "N", "B"}))),
-                req("hash_key", string()),
-                opt("range_key", string()),
-                opt("billing_mode", choice({"PAY_PER_REQUEST", "PROVISIONED"})),
-                opt("throughput", object({req("read", integer()), req("write", integer())})),
-                opt("gsis", index),
-                opt("lsis", index),
-                opt("ttl", string()),
-                opt("stream", choice({"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"})),
-                opt("items", list(map(any()))),
-                opt("items_file", string())}),
-        check_table);
-    return object({opt("tables", list(table))});
-}
-
-SchemaPtr sqs_schema() {
-    auto queue = with_check(
-        object({req("name", string()), opt("fifo", boolean()), opt("attributes", map(any())),
-                opt("dead_letter", object({req("queue", string()), opt("max_receive_count", integer())})),
-                opt("tags", map(string()))}),
-        [](const Value& q, const std::string& path) {
-            const Value* fifo = q.find("fifo");
-            const std::string& name = q.find("name")->text();
-            bool is_fifo = fifo && fifo->text() == "true";
-            bool suffix = name.size() > 5 && name.ends_with(".fifo");
-            if (is_fifo != suffix)
-                throw error_at(q.find("name")->mark(), join_path(path, "name"),
-                               is_fifo ? fmt::format("FIFO queue '{}' must end in .fifo", name)
-                                       : fmt::format("queue '{}' ends in .fifo but fifo is not true", name));
-        });
-    return object({opt("queues", list(queue))});
-}
-
-SchemaPtr ssm_schema() {
-    auto param = one_of({string(), object({req("value", one_of({string(), list(string())}, "a string or list")),
-                                            opt("type", choice({"String", "StringList", "SecureString"})),
-                                            opt("description", string())})},
-                        "a value or a mapping with value and type");
-    return object({opt("parameters", map(param)), opt("files", list(string()))});
-}
-
-SchemaPtr s3_schema() {
-    return object({opt("buckets", named_list({opt("objects_from", string()), opt("objects", map(string())),
-                                              opt("versioning", boolean())}))});
-}
-
-SchemaPtr cognito_schema() {
-    auto user = list(object({req("username", string()), opt("password", string()),
-                             opt("attributes", map(string())), opt("groups", list(string()))}));
-    auto pool = object({
-        req("name", string()),
-        opt("username_attributes", list(choice({"email", "phone_number"}))),
-        opt("auto_verified_attributes", list(choice({"email", "phone_number"}))),
-        opt("custom_attributes", named_list({opt("type", choice({"String", "Number"})), opt("mutable", boolean())})),
-        opt("password_policy", object({opt("min_length", integer()), opt("require_uppercase", boolean()),
-                                       opt("require_lowercase", boolean()), opt("require_numbers", boolean()),
-                                       opt("require_symbols", boolean())})),
-        opt("clients", named_list({opt("generate_secret", boolean()), opt("auth_flows", list(string()))})),
-        opt("groups", named_list({opt("description", string())})),
-        opt("users", user),
-    });
-    return object({opt("user_pools", list(pool))});
-}
-
-SchemaPtr eventbridge_schema() {
-    auto target = object({opt("queue", string()), opt("arn", string()), opt("id", string())});
-    auto rule = named_list({opt("pattern", map(any())), opt("description", string()), opt("targets", list(target))});
-    return object({opt("buses", named_list({opt("rules", rule)}))});
-}
-
-SchemaPtr secretsmanager_schema() {
-    return object({opt("secrets", named_list({req("value", any()), opt("description", string())}))});
-}
-
-SchemaPtr postgres_seed_schema() {
-    auto sql = one_of({string(), object({opt("file", string()), opt("text", string())})},
-                      "a file path or a mapping with file or text");
-    return object({
-        opt("roles", named_list({opt("password", string()), opt("login", boolean()), opt("superuser", boolean())})),
-        opt("databases", named_list({opt("owner", string()), opt("extensions", list(string())), opt("sql", list(sql))})),
-    });
-}
-
-SchemaPtr redis_seed_schema() {
-    auto key = object({req("key", string()), opt("type", choice({"string", "hash", "list", "set", "zset"})),
-                       req("value", any()), opt("ttl", duration())});
-    return object({opt("db", integer()), opt("keys", list(key))});
-}
-
-SchemaPtr kafka_seed_schema() {
-    return object({opt("topics", named_list({opt("partitions", integer()), opt("replication_factor", integer()),
-                                             opt("configs", map(string()))}))});
-}
-
-SchemaPtr schema_registry_schema() {
-    auto subject = object({req("subject", string()), opt("type", choice({"AVRO", "JSON", "PROTOBUF"})),
-                           opt("schema", any()), opt("file", string())});
-    return object({opt("subjects", list(subject))});
-}
-
-SchemaPtr connect_schema() {
-    return object({opt("connectors", named_list({opt("config", map(any())), opt("config_file", string())}))});
-}
-
-SchemaPtr vault_schema() {
-    return object({opt("kv", object({opt("mount", string()), opt("secrets", map(map(any())))}))});
-}
-
-SchemaPtr mongodb_schema() {
-    auto index = object({opt("name", string()), req("keys", map(integer())), opt("unique", boolean())});
-    auto coll = named_list({opt("indexes", list(index))});
-    return object({opt("replica_set", string()), opt("databases", named_list({opt("collections", coll)}))});
-}
-
-SchemaPtr exec_schema() {
-    return list(object({req("command", list(string())), opt("description", string())}));
-}
-
 }  // namespace
 
 const std::vector<std::string>& compose_service_keys() {
@@ -256,32 +99,6 @@ const std::vector<std::string>& compose_service_keys() {
 const std::vector<std::string>& devenv_service_keys() {
     static const std::vector<std::string> keys = {"template", "with", "probe", "exports", "description"};
     return keys;
-}
-
-const std::vector<std::string>& seed_kinds() {
-    static const std::vector<std::string> kinds = {
-        "dynamodb", "sqs", "ssm", "s3", "cognito", "eventbridge", "secretsmanager", "postgres", "redis",
-        "kafka", "schema_registry", "connect", "vault", "mongodb", "exec"};
-    return kinds;
-}
-
-SchemaPtr seed_kind_schema(const std::string& kind) {
-    if (kind == "dynamodb") return dynamodb_schema();
-    if (kind == "sqs") return sqs_schema();
-    if (kind == "ssm") return ssm_schema();
-    if (kind == "s3") return s3_schema();
-    if (kind == "cognito") return cognito_schema();
-    if (kind == "eventbridge") return eventbridge_schema();
-    if (kind == "secretsmanager") return secretsmanager_schema();
-    if (kind == "postgres") return postgres_seed_schema();
-    if (kind == "redis") return redis_seed_schema();
-    if (kind == "kafka") return kafka_seed_schema();
-    if (kind == "schema_registry") return schema_registry_schema();
-    if (kind == "connect") return connect_schema();
-    if (kind == "vault") return vault_schema();
-    if (kind == "mongodb") return mongodb_schema();
-    if (kind == "exec") return exec_schema();
-    return nullptr;
 }
 
 SchemaPtr probe_schema() {
@@ -332,7 +149,8 @@ SchemaPtr template_schema() {
                        opt("variants", map(variant)), req("service", map(any())), opt("volumes", map(any())),
                        // Probe fields hold ${params}: checked after instantiation.
                        opt("configs", map(any())), opt("probe", map(any())), opt("exports", map(string())),
-                       opt("seeds", list(choice(seed_kinds()))),
+                       // Seed kinds: checked against the table of kinds (seed/check.cpp).
+                       opt("seeds", list(string())),
                        // AWS services the emulator serves (${params} allowed); empty: all.
                        opt("serves", any())});
     }();

@@ -1,5 +1,6 @@
 #pragma once
-// The schemas of the profile language, the template format and every seed kind.
+// The schemas of the profile language and the template format. Seed kinds hold their own
+// (seed/kind.hpp).
 #include <string>
 #include <vector>
 
@@ -10,9 +11,6 @@ namespace devenv {
 SchemaPtr profile_schema();
 SchemaPtr template_schema();
 SchemaPtr probe_schema();
-// Schema of one seed kind's declaration; null when the kind is unknown.
-SchemaPtr seed_kind_schema(const std::string& kind);
-const std::vector<std::string>& seed_kinds();
 // Keys of a Compose service (from the Compose specification).
 const std::vector<std::string>& compose_service_keys();
 // Keys a devenv service adds next to Compose's.

@@ -9,7 +9,7 @@
 
 #include "assets/assets.hpp"
 #include "profile/discover.hpp"
-#include "seed/registry.hpp"
+#include "seed/kinds.hpp"
 #include "util/thread_group.hpp"
 
 namespace devenv {
@@ -130,16 +130,49 @@ std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl
 }
 
 SeedFn find_seeder(std::string_view kind) {
-    for (auto list : {aws_seeders(), data_seeders(), builtin_seeders()})
-        for (const auto& e : list)
-            if (e.kind == kind) return e.fn;
-    return nullptr;
+    const SeedKind* k = find_seed_kind(kind);
+    return k ? k->seed : nullptr;
 }
 
+namespace {
+
+std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_view kind) {
+    std::vector<const SeedDecl*> out;
+    for (const SeedDecl* d : job.decls)
+        if (d->kind == kind) out.push_back(d);
+    return out;
+}
+
+// The reset of a kind with no reset of its own: what its declarations declare is deleted, then
+// the service's seed is applied again.
+void unseed_and_reseed(const ServiceSeedJob& job, SeedSink& sink, const SeedKind& kind) {
+    for (const SeedDecl* d : decls_of(job, kind.name)) {
+        if (job.target.interrupted && job.target.interrupted->load()) return;
+        kind.unseed(SeedJob{job.target, d, false}, sink);
+    }
+    if (job.target.interrupted && job.target.interrupted->load()) return;
+    apply_service_seed(job, sink);
+}
+
+std::vector<ResetStrategy> all_reset_strategies() {
+    std::vector<ResetStrategy> out(emulator_reset_strategies().begin(), emulator_reset_strategies().end());
+    for (const SeedKind* k : seed_kinds()) {
+        if (k->reset_template.empty()) continue;
+        ResetStrategy s{k->reset_template, {}, {}};
+        if (k->after_seed) s.after_seed = k->after_seed;
+        if (k->reset) s.reset = k->reset;
+        else if (k->unseed) s.reset = [k](const ServiceSeedJob& job, SeedSink& sink) { unseed_and_reseed(job, sink, *k); };
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace
+
 const ResetStrategy* find_reset_strategy(std::string_view template_name) {
-    for (auto list : {aws_reset_strategies(), data_reset_strategies()})
-        for (const auto& s : list)
-            if (s.template_name == template_name) return &s;
+    static const std::vector<ResetStrategy> strategies = all_reset_strategies();
+    for (const auto& s : strategies)
+        if (s.template_name == template_name) return &s;
     return nullptr;
 }
 
@@ -147,6 +180,12 @@ void apply_service_seed(const ServiceSeedJob& job, SeedSink& sink) {
     auto run = [&](const SeedDecl* d) {
         if (job.target.interrupted && job.target.interrupted->load()) return;
         SeedFn fn = find_seeder(d->kind);
+        if (!d->checked) {
+            // A seeder trusts the shape its schema gives: never run one on an unchecked block.
+            sink.add({d->service, d->kind, "-", Outcome::failed,
+                      "internal error: the declaration was not checked (load with load_checked_profile)"});
+            return;
+        }
         if (!fn) {
             sink.add({d->service, d->kind, "-", Outcome::failed,
                       fmt::format("devenv has no seeder for kind '{}'", d->kind)});
@@ -158,11 +197,16 @@ void apply_service_seed(const ServiceSeedJob& job, SeedSink& sink) {
             sink.add({d->service, d->kind, "-", Outcome::failed, e.message()});
         }
     };
-    // Kinds are independent of each other except: EventBridge targets name queues of the seed,
-    // and exec steps come after everything typed. So: the rest in parallel, then eventbridge,
-    // then exec, each in declaration order.
-    auto phase_of = [](const std::string& kind) { return kind == "exec" ? 2 : kind == "eventbridge" ? 1 : 0; };
-    for (int phase = 0; phase < 3; ++phase) {
+    // Each kind's row gives its phase (seed/kind.hpp): the kinds of a phase run in parallel,
+    // each kind's declarations in declaration order.
+    int last_phase = 0;
+    for (const SeedDecl* d : job.decls)
+        if (const SeedKind* k = find_seed_kind(d->kind)) last_phase = std::max(last_phase, k->phase);
+    auto phase_of = [](const std::string& kind) {
+        const SeedKind* k = find_seed_kind(kind);
+        return k ? k->phase : 0;
+    };
+    for (int phase = 0; phase <= last_phase; ++phase) {
         ThreadGroup threads;
         for (const SeedDecl* d : job.decls)
             if (phase_of(d->kind) == phase) threads.spawn([&run, d] { run(d); });

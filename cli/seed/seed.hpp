@@ -1,6 +1,8 @@
 #pragma once
-// Seeding: the contract between the orchestrator (seed/run_seed) and the seeders, one per kind
-// (seed/seed_<kind>.cpp), and the reset strategies, one per template (seed/reset_<template>.cpp).
+// Seeding: the contract between the orchestrator (lifecycle/seeding) and the seed kinds, one file
+// each (seed/FAMILY/KIND.cpp, listed in seed/kinds.cpp), and the reset strategies, one per
+// template: the AWS emulators' in seed/aws/emulators.cpp, the others those of the one kind their
+// template seeds.
 //
 // A seeder makes the service hold what one declaration (seed.SERVICE.KIND) says, idempotently:
 // what is missing is created, what exists and matches is `unchanged`, what exists and differs
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,7 +97,7 @@ struct SeedFolderEntry {
 std::vector<SeedFolderEntry> list_seed_folder(const SeedDecl& decl, const std::string& path, const Value& at);
 
 using SeedFn = void (*)(const SeedJob& job, SeedSink& sink);
-// nullptr when no seeder is registered for the kind.
+// nullptr when no seed kind has that name.
 SeedFn find_seeder(std::string_view kind);
 
 // All of one service's declarations, for reset strategies.
@@ -104,17 +107,19 @@ struct ServiceSeedJob {
     bool force = false;
 };
 
-// Applies decls in order with their seeders (what `seed` does for one service).
+// Applies decls with their kinds' seeders, phase by phase (what `seed` does for one service).
 void apply_service_seed(const ServiceSeedJob& job, SeedSink& sink);
 
 struct ResetStrategy {
     std::string_view template_name;  // "moto", "localstack", "postgres", "redis", ...
-    // After a successful seed of the service: capture what reset restores from (may be null).
-    void (*after_seed)(const ServiceSeedJob& job, SeedSink& sink) = nullptr;
+    // After a successful seed of the service: capture what reset restores from (may be empty).
+    std::function<void(const ServiceSeedJob& job, SeedSink& sink)> after_seed;
     // Back to exactly the seeded state, against the running container: remove what the
     // application added, restore what it changed or deleted. Reports like a seeder.
-    void (*reset)(const ServiceSeedJob& job, SeedSink& sink) = nullptr;
+    std::function<void(const ServiceSeedJob& job, SeedSink& sink)> reset;
 };
+// The AWS emulators' strategies (seed/aws/emulators.cpp): moto, localstack, minio.
+std::span<const ResetStrategy> emulator_reset_strategies();
 // nullptr when the template has no soft reset (then `reset` tells the user to use --hard).
 const ResetStrategy* find_reset_strategy(std::string_view template_name);
 

@@ -324,6 +324,19 @@ def test_profiles_doc_has_examples():
     assert len(profile_examples()) >= 15
 
 
+def test_profiles_doc_has_a_section_and_an_example_for_every_seed_kind(tmp_path):
+    """The kinds come from devenv's own table (`devenv templates --json`), not from a list here."""
+    r = run(["templates", "--json"], cwd=tmp_path)
+    assert r.code == 0, r
+    kinds = [k["name"] for k in json.loads(r.out)["seed_kinds"]]
+    assert "sns" in kinds and "dynamodb" in kinds and "exec" in kinds, kinds
+    text = (DOCS / "profiles.md").read_text()
+    examples = "\n".join(profile_examples())
+    for kind in kinds:
+        assert f"### `{kind}`" in text, f"docs/profiles.md has no section for seed kind {kind}"
+        assert re.search(rf"^\s+{kind}:", examples, re.M), f"no docs/profiles.md example declares a {kind} seed"
+
+
 @pytest.mark.parametrize("index", range(len(profile_examples())))
 def test_profiles_doc_example_loads(tmp_path, index):
     text = profile_examples()[index]

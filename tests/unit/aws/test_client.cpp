@@ -282,7 +282,7 @@ TEST_CASE("unknown services and protocol mismatches are programming errors") {
 }
 
 TEST_CASE("every pingable service is a known service") {
-    CHECK(pingable_aws_services().size() == 8);
+    CHECK(pingable_aws_services().size() == 9);
     for (auto s : pingable_aws_services()) {
         INFO(s);
         CHECK(find_aws_service(s) != nullptr);

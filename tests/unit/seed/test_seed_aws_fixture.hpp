@@ -15,7 +15,7 @@
 
 #include "aws/client.hpp"
 #include "profile/schema.hpp"
-#include "profile/schemas.hpp"
+#include "seed/kinds.hpp"
 #include "seed/seed.hpp"
 #include "yaml/yaml.hpp"
 
@@ -88,7 +88,8 @@ struct AwsSeedFixture {
         d.service = service.name;
         d.kind = kind;
         d.spec = parse_yaml(yaml, "test-" + kind + ".yaml", base_dir);
-        validate(d.spec, *seed_kind_schema(kind), "seed.aws." + kind);
+        validate(d.spec, *find_seed_kind(kind)->schema(), "seed.aws." + kind);
+        d.checked = true;
         d.base_dir = base_dir;
         decls.push_back(std::move(d));
         return decls.back();

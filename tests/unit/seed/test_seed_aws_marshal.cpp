@@ -1,8 +1,8 @@
 // YAML/JSON to DynamoDB marshalling, item files, and the small helpers of the AWS seeders.
 #include <doctest/doctest.h>
 
-#include "seed/aws_seed_support.hpp"
-#include "seed/registry.hpp"
+#include "seed/aws/support.hpp"
+#include "seed/kinds.hpp"
 #include "yaml/yaml.hpp"
 
 using namespace devenv;

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "aws/xml.hpp"
-#include "seed/aws_seed_support.hpp"
+#include "seed/aws/support.hpp"
 
 using namespace devenv;
 using namespace devenv::test;

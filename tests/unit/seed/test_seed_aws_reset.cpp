@@ -9,7 +9,7 @@
 #include <set>
 
 #include "aws/xml.hpp"
-#include "seed/seeders_aws.hpp"
+#include "seed/aws/emulators.hpp"
 
 using namespace devenv;
 using namespace devenv::test;
@@ -225,13 +225,13 @@ SEED_AWS_CASE("the issue's 69-call example set: 12 tables, 5 queues, 50 paramete
 
     SeedSink reset;
     t0 = std::chrono::steady_clock::now();
-    reset_moto(job, reset);
+    find_reset_strategy("moto")->reset(job, reset);
     double moto_reset = seconds_since(t0);
     CHECK_FALSE(reset.any_failed());
 
     SeedSink reset2;
     t0 = std::chrono::steady_clock::now();
-    reset_localstack(job, reset2);
+    find_reset_strategy("localstack")->reset(job, reset2);
     double ls_reset = seconds_since(t0);
     CHECK_FALSE(reset2.any_failed());
     CHECK(count(reset2.results(), Outcome::removed) == 69);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "seed/kinds.hpp"
 #include "seed/seed.hpp"
 #include "test_helpers.hpp"
 #include "util/strings.hpp"
@@ -97,6 +98,9 @@ struct Fixture {
         d.service = "svc";
         d.kind = kind;
         d.spec = parse_yaml(yaml, (dir / "devenv.yaml").string(), dir.string());
+        // Validated like the loader does, so the seeders see what they will in use.
+        validate(d.spec, *find_seed_kind(kind)->schema(), "seed.svc." + kind);
+        d.checked = true;
         d.base_dir = dir.string();
         decls.push_back(std::move(d));
         return decls.back();

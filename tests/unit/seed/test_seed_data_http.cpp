@@ -10,8 +10,7 @@
 #include <fmt/format.h>
 
 #include "http_test_server.hpp"
-#include "seed/registry.hpp"
-#include "seed/seeders_data.hpp"
+#include "seed/kinds.hpp"
 #include "test_seed_data_fixture.hpp"
 
 using namespace devenv;

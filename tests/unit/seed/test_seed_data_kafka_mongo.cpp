@@ -12,8 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "seed/registry.hpp"
-#include "seed/seeders_data.hpp"
+#include "seed/kinds.hpp"
 #include "test_seed_data_fixture.hpp"
 
 using namespace devenv;
@@ -128,7 +127,7 @@ topics:
     Fixture g("kafka", closed);
     g.declare("kafka", "topics: [{name: a}]");
     SeedSink sink;
-    CHECK_THROWS_WITH_AS(seed_kafka(SeedJob{g.target(), &g.decls.front(), false}, sink),
+    CHECK_THROWS_WITH_AS(find_seeder("kafka")(SeedJob{g.target(), &g.decls.front(), false}, sink),
                          "Kafka at 127.0.0.1:1: cannot list topics: connection refused", Error);
 }
 

@@ -4,8 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "seed/registry.hpp"
-#include "seed/seeders_data.hpp"
+#include "seed/kinds.hpp"
 #include "test_seed_data_fixture.hpp"
 
 using namespace devenv;

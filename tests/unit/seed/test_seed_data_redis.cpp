@@ -4,8 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "seed/registry.hpp"
-#include "seed/seeders_data.hpp"
+#include "seed/kinds.hpp"
 #include "test_seed_data_fixture.hpp"
 
 using namespace devenv;
@@ -107,7 +106,7 @@ TEST_CASE("seed redis: a database that does not exist fails every key with the s
     Fixture g("redis", wrong);
     g.declare("redis", "keys: [{key: a, value: b}]");
     SeedSink sink2;
-    CHECK_THROWS_WITH_AS(seed_redis(SeedJob{g.target(), &g.decls.front(), false}, sink2),
+    CHECK_THROWS_WITH_AS(find_seeder("redis")(SeedJob{g.target(), &g.decls.front(), false}, sink2),
                          doctest::Contains("cannot connect to Redis at 127.0.0.1:1"), Error);
 }
 

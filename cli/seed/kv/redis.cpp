@@ -1,0 +1,231 @@
+// The `redis` seed kind (hiredis): every declared key read in one pipeline (type, value, TTL),
+// compared with the declaration, and the missing or differing ones written in a second pipeline,
+// each key in its own MULTI/EXEC (DEL, write, PEXPIRE) so a rewrite is never seen half done.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "seed/data_support.hpp"
+#include "seed/kind.hpp"
+#include "util/duration.hpp"
+
+namespace devenv {
+
+namespace {
+
+struct KeyDecl {
+    std::string key;
+    std::string type;  // string hash list set zset
+    const Value* value = nullptr;
+    long long ttl_ms = 0;  // 0 = none
+};
+
+std::vector<std::string> read_command(const KeyDecl& k) {
+    if (k.type == "hash") return {"HGETALL", k.key};
+    if (k.type == "list") return {"LRANGE", k.key, "0", "-1"};
+    if (k.type == "set") return {"SMEMBERS", k.key};
+    if (k.type == "zset") return {"ZRANGE", k.key, "0", "-1", "WITHSCORES"};
+    return {"GET", k.key};
+}
+
+std::vector<std::string> texts(const Value& v) {
+    std::vector<std::string> out;
+    if (v.is_sequence())
+        for (const auto& i : v.items()) out.push_back(i.text());
+    else
+        out.push_back(v.text());
+    return out;
+}
+
+// Does the value read back equal the declaration?
+bool same_value(const KeyDecl& k, const RedisReply& r) {
+    const Value& v = *k.value;
+    if (k.type == "string") return !r.nil && r.text == v.text();
+    if (k.type == "list") return r.items == texts(v);
+    if (k.type == "set") {
+        auto want = texts(v);
+        return std::set<std::string>(want.begin(), want.end()) == std::set<std::string>(r.items.begin(), r.items.end());
+    }
+    if (k.type == "hash") {
+        std::map<std::string, std::string> have, want;
+        for (std::size_t i = 0; i + 1 < r.items.size(); i += 2) have[r.items[i]] = r.items[i + 1];
+        for (const auto& e : v.entries()) want[e.key] = e.value.text();
+        return have == want;
+    }
+    // zset: scores compared as numbers ("10" and "10.0" are the same score)
+    std::map<std::string, double> have, want;
+    for (std::size_t i = 0; i + 1 < r.items.size(); i += 2) have[r.items[i]] = std::strtod(r.items[i + 1].c_str(), nullptr);
+    for (const auto& e : v.entries()) want[e.key] = std::strtod(e.value.text().c_str(), nullptr);
+    return have == want;
+}
+
+std::vector<std::vector<std::string>> write_commands(const KeyDecl& k) {
+    std::vector<std::vector<std::string>> cmds{{"MULTI"}, {"DEL", k.key}};
+    const Value& v = *k.value;
+    std::vector<std::string> w;
+    if (k.type == "string") {
+        w = {"SET", k.key, v.text()};
+    } else if (k.type == "hash") {
+        w = {"HSET", k.key};
+        for (const auto& e : v.entries()) {
+            w.push_back(e.key);
+            w.push_back(e.value.text());
+        }
+    } else if (k.type == "zset") {
+        w = {"ZADD", k.key};
+        for (const auto& e : v.entries()) {
+            w.push_back(e.value.text());
+            w.push_back(e.key);
+        }
+    } else {
+        w = {k.type == "list" ? "RPUSH" : "SADD", k.key};
+        for (auto& t : texts(v)) w.push_back(std::move(t));
+    }
+    if (w.size() > 2) cmds.push_back(std::move(w));  // an empty collection is no key at all
+    if (k.ttl_ms > 0) cmds.push_back({"PEXPIRE", k.key, std::to_string(k.ttl_ms)});
+    cmds.push_back({"EXEC"});
+    return cmds;
+}
+
+void seed_redis(const SeedJob& job, SeedSink& sink) {
+    const Value& spec = job.decl->spec;
+    std::vector<KeyDecl> keys;
+    if (const Value* list = spec.find("keys"))
+        for (const auto& k : list->items()) {
+            KeyDecl d;
+            d.key = k.find("key")->text();
+            d.type = k.has("type") ? k.find("type")->text() : "string";
+            d.value = k.find("value");
+            if (const Value* ttl = k.find("ttl")) d.ttl_ms = parse_duration(ttl->text()).count();
+            keys.push_back(d);
+        }
+    auto conn = redis_connect(job.target.service->probe);
+    std::string db = spec.has("db") ? spec.find("db")->text() : "0";
+    auto selected = redis_pipeline(*conn, {{"SELECT", db}});
+    if (selected[0].error) {
+        for (const auto& k : keys) report(sink, job, "key " + k.key, Outcome::failed, fmt::format("SELECT {}: {}", db, selected[0].text));
+        return;
+    }
+    if (keys.empty() || interrupted(job.target)) return;
+
+    // Read: TYPE, PTTL and the declared type's read per key, all in one round trip.
+    std::vector<std::vector<std::string>> reads;
+    for (const auto& k : keys) {
+        reads.push_back({"TYPE", k.key});
+        reads.push_back({"PTTL", k.key});
+        reads.push_back(read_command(k));
+    }
+    auto replies = redis_pipeline(*conn, reads);
+
+    struct Pending {
+        std::size_t index;
+        Outcome outcome;
+        std::string detail;
+    };
+    std::vector<Pending> writes;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        const KeyDecl& k = keys[i];
+        const RedisReply& type = replies[3 * i];
+        const RedisReply& pttl = replies[3 * i + 1];
+        const RedisReply& value = replies[3 * i + 2];
+        if (type.error) {
+            report(sink, job, "key " + k.key, Outcome::failed, type.text);
+            continue;
+        }
+        if (type.text == "none") {
+            writes.push_back({i, Outcome::created, ""});
+            continue;
+        }
+        std::string why;
+        if (type.text != k.type) why = fmt::format("was a {}", type.text);
+        else if (!same_value(k, value)) why = "value differed";
+        else if (k.ttl_ms > 0 && pttl.integer == -1) why = "had no TTL";
+        else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";
+        if (!why.empty()) writes.push_back({i, Outcome::drift, why + "; rewritten"});
+        else if (job.force) writes.push_back({i, Outcome::updated, "rewritten (--force)"});
+        else report(sink, job, "key " + k.key, Outcome::unchanged);
+    }
+    if (writes.empty() || interrupted(job.target)) return;
+
+    std::vector<std::vector<std::string>> cmds;
+    std::vector<std::size_t> exec_at;  // where each key's EXEC reply lands
+    for (const auto& w : writes) {
+        for (auto& c : write_commands(keys[w.index])) cmds.push_back(std::move(c));
+        exec_at.push_back(cmds.size() - 1);
+    }
+    auto results = redis_pipeline(*conn, cmds);
+    std::size_t begin = 0;
+    for (std::size_t n = 0; n < writes.size(); ++n) {
+        const std::string resource = "key " + keys[writes[n].index].key;
+        std::string error;
+        for (std::size_t i = begin; i <= exec_at[n] && error.empty(); ++i)
+            if (results[i].error) error = results[i].text;
+        begin = exec_at[n] + 1;
+        if (!error.empty()) report(sink, job, resource, Outcome::failed, error);
+        else report(sink, job, resource, writes[n].outcome, writes[n].detail);
+    }
+}
+
+SchemaPtr redis_schema() {
+    using namespace schema;
+    auto key = object({req("key", string()), opt("type", choice({"string", "hash", "list", "set", "zset"})),
+                       req("value", any()), opt("ttl", duration())});
+    return object({opt("db", integer()), opt("keys", list(key))});
+}
+
+// ---- reset: FLUSHDB of the declared databases (FLUSHALL when a declaration names none), then
+// the service's seed again.
+
+void report_reset(SeedSink& sink, const ServiceSeedJob& job, std::string resource, Outcome outcome,
+                  std::string detail = {}) {
+    sink.add({job.target.service->name, "redis", std::move(resource), outcome, std::move(detail)});
+}
+
+std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_view kind) {
+    std::vector<const SeedDecl*> out;
+    for (const SeedDecl* d : job.decls)
+        if (d->kind == kind) out.push_back(d);
+    return out;
+}
+
+void reset_redis(const ServiceSeedJob& job, SeedSink& sink) {
+    auto conn = redis_connect(job.target.service->probe);
+    std::set<std::string> dbs;
+    bool all = false;
+    auto decls = decls_of(job, "redis");
+    for (const SeedDecl* d : decls) {
+        if (const Value* db = d->spec.find("db")) dbs.insert(db->text());
+        else all = true;
+    }
+    if (decls.empty()) all = true;
+    if (all) {
+        auto r = redis_pipeline(*conn, {{"FLUSHALL"}});
+        if (r[0].error) return report_reset(sink, job, "all databases", Outcome::failed, "FLUSHALL: " + r[0].text);
+        report_reset(sink, job, "all databases", Outcome::removed, "FLUSHALL");
+    } else {
+        for (const auto& db : dbs) {
+            auto r = redis_pipeline(*conn, {{"SELECT", db}, {"FLUSHDB"}});
+            std::string error = r[0].error ? "SELECT: " + r[0].text : r[1].error ? "FLUSHDB: " + r[1].text : "";
+            if (!error.empty()) return report_reset(sink, job, "db " + db, Outcome::failed, error);
+            report_reset(sink, job, "db " + db, Outcome::removed, "FLUSHDB");
+        }
+    }
+    apply_service_seed(job, sink);
+}
+
+}  // namespace
+
+extern const SeedKind redis_kind;
+const SeedKind redis_kind{
+    .name = "redis",
+    .family = "kv",
+    .summary = "keys of every type (string, hash, list, set, zset) with TTLs, in one database",
+    .schema = redis_schema,
+    .seed = seed_redis,
+    .reset_template = "redis",
+    .reset = reset_redis,
+};
+
+}  // namespace devenv
