@@ -72,6 +72,7 @@ _devenv_values() {
         env:) words=$(command "${COMP_WORDS[0]}" __complete services 2>/dev/null) ;;
         seed:-p) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         seed:--profile) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
+        seed:--only) words='dynamodb sqs sns ssm s3 cognito eventbridge secretsmanager postgres redis kafka schema_registry connect vault mongodb exec' ;;
         seed:) words=$(command "${COMP_WORDS[0]}" __complete services 2>/dev/null) ;;
         reset:-p) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         reset:--profile) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;

@@ -55,7 +55,7 @@ complete -c devenv -n '__fish_seen_subcommand_from env' -s p -l profile -x -a '(
 complete -c devenv -n '__fish_seen_subcommand_from env' -l format -x -a 'shell dotenv json github' -d 'shell (quoted for eval), dotenv, json, github (appends to $GITHUB_ENV)'
 complete -c devenv -n '__fish_seen_subcommand_from env' -x -a '(devenv __complete services 2>/dev/null)'
 complete -c devenv -n '__fish_seen_subcommand_from seed' -s p -l profile -x -a '(devenv __complete profiles 2>/dev/null)' -d 'Profile (default: the one `up` started)'
-complete -c devenv -n '__fish_seen_subcommand_from seed' -l only -x -d 'Only this seed kind (dynamodb, sqs, postgres, ...)'
+complete -c devenv -n '__fish_seen_subcommand_from seed' -l only -x -a 'dynamodb sqs sns ssm s3 cognito eventbridge secretsmanager postgres redis kafka schema_registry connect vault mongodb exec' -d 'Only this seed kind (dynamodb, sqs, postgres, ...)'
 complete -c devenv -n '__fish_seen_subcommand_from seed' -l force -d 'Recreate resources that differ from their declaration'
 complete -c devenv -n '__fish_seen_subcommand_from seed' -l allow-remote -d 'Also seed endpoints that are not on this machine'
 complete -c devenv -n '__fish_seen_subcommand_from seed' -x -a '(devenv __complete services 2>/dev/null)'

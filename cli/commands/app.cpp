@@ -5,17 +5,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "commands/cli_spec.hpp"
 #include "commands/context.hpp"
+#include "ui/cli_spec.hpp"
 #include "util/interrupt.hpp"
 
 namespace devenv {
 
-namespace {
+// The exit-code table lives in ui/cli_spec.cpp: --help, the man page and docs/commands.md share it.
 
-// The exit-code table lives in cli_spec.cpp: --help, the man page and docs/commands.md share it.
-
-void add_global_options(CLI::App& app, GlobalOptions& g) {
+void bind_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("-C,--directory", g.chdir, "Run as if started in DIR")->type_name("DIR");
     app.add_option("-f,--file", g.file, "Use FILE as the project's profile instead of devenv.yaml")->type_name("FILE");
     app.add_flag("--json", g.json, "Machine-readable output");
@@ -31,16 +29,18 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->type_name("NAME");
 }
 
-}  // namespace
-
-int run_app(int argc, char** argv) {
-    Context ctx;
-    CLI::App app{"devenv: your infrastructure on your machine and in CI, in one command.", "devenv"};
+void bind_app(CLI::App& app, GlobalOptions& g) {
     app.footer(exit_codes_help());
     app.require_subcommand(1);
     app.fallthrough();
     app.set_version_flag("--version", std::string(DEVENV_VERSION));
-    add_global_options(app, ctx.global);
+    bind_global_options(app, g);
+}
+
+int run_app(int argc, char** argv) {
+    Context ctx;
+    CLI::App app{"devenv: your infrastructure on your machine and in CI, in one command.", "devenv"};
+    bind_app(app, ctx.global);
 
     register_render(app, ctx);
     register_config(app, ctx);

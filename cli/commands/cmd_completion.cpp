@@ -5,15 +5,18 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "commands/cli_spec.hpp"
 #include "commands/context.hpp"
+#include "commands/describe_cli.hpp"
+#include "lifecycle/completion.hpp"
 #include "profile/discover.hpp"
+#include "ui/cli_spec.hpp"
 #include "util/fs.hpp"
 
 namespace devenv {
 
 namespace {
 
+// To stdout, or to -o FILE (only when it changes).
 void emit(Context& ctx, const std::string& text, const std::string& output) {
     if (output.empty()) {
         ctx.ui->out(text);
@@ -22,39 +25,25 @@ void emit(Context& ctx, const std::string& text, const std::string& output) {
     if (write_file_if_changed(output, text)) ctx.ui->note(fmt::format("wrote {}", display_path(std::filesystem::absolute(output).string())));
 }
 
-// Candidates for one kind; empty when nothing can be known here. Never fails: a completion
-// must not print errors into the user's command line.
-std::vector<std::string> candidates(Context& ctx, const std::string& kind) {
-    std::vector<std::string> out;
-    std::string dir = ctx.project_dir();
-    if (kind == "profiles") {
-        for (const auto& p : list_profiles(dir, ctx.global.file)) out.push_back(p.name);
-    } else if (kind == "templates") {
-        out = template_names(dir);
-    } else if (kind == "services" || kind == "overlays") {
-        // The running environment's profile when `up` recorded one, else the project's devenv.yaml.
-        Environment env = ctx.open("", true);
-        out = kind == "services" ? env.profile.service_names() : env.profile.available_overlays;
-    }
-    return out;
-}
-
 }  // namespace
 
-void register_completion(CLI::App& app, Context& ctx) {
+CLI::App* bind_completion(CLI::App& app, CompletionArgs& a) {
     auto* cmd = app.add_subcommand("completion", "Print the shell completion script (bash, zsh or fish)");
-    auto shell = std::make_shared<std::string>();
-    auto output = std::make_shared<std::string>();
-    cmd->add_option("shell", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
-    cmd->add_option("-o,--output", *output, "Write to FILE instead of stdout")->type_name("FILE");
+    cmd->add_option("shell", a.shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    cmd->add_option("-o,--output", a.output, "Write to FILE instead of stdout")->type_name("FILE");
     cmd->footer(
         "bash: source <(devenv completion bash)   (or install as /usr/share/bash-completion/completions/devenv)\n"
         "zsh:  devenv completion zsh > \"${fpath[1]}/_devenv\"\n"
         "fish: devenv completion fish > ~/.config/fish/completions/devenv.fish");
-    cmd->callback([&app, &ctx, shell, output] {
+    return cmd;
+}
+
+void register_completion(CLI::App& app, Context& ctx) {
+    auto a = std::make_shared<CompletionArgs>();
+    bind_completion(app, *a)->callback([&app, &ctx, a] {
         CliSpec spec = describe_cli(app);
-        std::string text = *shell == "bash" ? bash_completion(spec) : *shell == "zsh" ? zsh_completion(spec) : fish_completion(spec);
-        emit(ctx, text, *output);
+        std::string text = a->shell == "bash" ? bash_completion(spec) : a->shell == "zsh" ? zsh_completion(spec) : fish_completion(spec);
+        emit(ctx, text, a->output);
     });
 
     auto* helper = app.add_subcommand("__complete", "");
@@ -64,9 +53,9 @@ void register_completion(CLI::App& app, Context& ctx) {
     helper->callback([&ctx, kind] {
         std::vector<std::string> list;
         try {
-            list = candidates(ctx, *kind);
+            list = completion_candidates(ctx.load_options(""), *kind);
         } catch (const std::exception&) {
-            return;
+            return;  // never an error in the user's command line
         }
         std::string text;
         for (const auto& c : list) text += c + "\n";

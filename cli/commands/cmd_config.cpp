@@ -1,92 +1,22 @@
+// `devenv config [PROFILE]`: the resolved profile.
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands/context.hpp"
-#include "yaml/yaml.hpp"
+#include "ui/config_view.hpp"
 
 namespace devenv {
 
-namespace {
-
-Value probe_value(const ProbeSpec& p) {
-    Value v = Value::mapping();
-    v.set("kind", Value::string(p.kind));
-    if (p.port) {
-        v.set("host", Value::string(p.host));
-        v.set("port", Value::integer(p.port));
-    }
-    if (p.kind == "http") {
-        v.set("path", Value::string(p.path));
-        Value st = Value::sequence();
-        for (int s : p.status) st.push_back(Value::integer(s));
-        v.set("status", st);
-    }
-    if (p.kind == "aws") {
-        Value s = Value::sequence();
-        for (const auto& a : p.aws_services) s.push_back(Value::string(a));
-        v.set("services", s);
-    }
-    if (!p.pattern.empty()) v.set("pattern", Value::string(p.pattern));
-    v.set("timeout", Value::string(fmt::format("{}s", p.timeout.count() / 1000)));
-    return v;
+CLI::App* bind_config(CLI::App& app, ProfileArgs& a) {
+    auto* cmd = app.add_subcommand("config", "Print the resolved profile");
+    cmd->add_option("profile", a.profile, "Profile name or file (default: the project's devenv.yaml)");
+    return cmd;
 }
-
-// The resolved profile: what devenv will run, after extends, overlays, --set, interpolation
-// and templates.
-Value resolved(const Profile& p) {
-    Value v = Value::mapping();
-    v.set("name", Value::string(p.name));
-    v.set("description", Value::string(p.description));
-    v.set("source", Value::string(p.source));
-    v.set("project", Value::string(p.project));
-    Value ov = Value::sequence();
-    for (const auto& o : p.overlays) ov.push_back(Value::string(o));
-    v.set("overlays", ov);
-    Value services = Value::mapping();
-    for (const auto& s : p.services) {
-        Value sv = Value::mapping();
-        if (!s.template_name.empty()) {
-            sv.set("template", Value::string(s.template_name));
-            sv.set("params", s.params);
-        }
-        sv.set("compose", s.compose);
-        sv.set("probe", probe_value(s.probe));
-        Value ex = Value::mapping();
-        for (const auto& e : s.exports) ex.set(e.name, Value::string(e.value));
-        sv.set("exports", ex);
-        Value kinds = Value::sequence();
-        for (const auto& k : s.seed_kinds) kinds.push_back(Value::string(k));
-        sv.set("seed_kinds", kinds);
-        services.set(s.name, sv);
-    }
-    v.set("services", services);
-    if (const Value* seed = p.tree.find("seed")) v.set("seed", *seed);
-    if (!p.exports.empty()) {
-        Value ex = Value::mapping();
-        for (const auto& e : p.exports) ex.set(e.name, Value::string(e.value));
-        v.set("exports", ex);
-    }
-    return v;
-}
-
-}  // namespace
 
 void register_config(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("config", "Print the resolved profile");
-    auto profile = std::make_shared<std::string>();
-    cmd->add_option("profile", *profile, "Profile name or file (default: the project's devenv.yaml)");
-    cmd->callback([&ctx, profile] {
-        Profile p = ctx.load(*profile);
-        Value v = resolved(p);
-        if (ctx.global.json) {
-            nlohmann::ordered_json j;
-            j["schema_version"] = 1;
-            j["profile"] = v.to_ordered_json();
-            ctx.ui->out(ctx.mask(j.dump(2), p));
-        } else {
-            ctx.ui->out(ctx.mask(emit_yaml(v), p));
-        }
+    auto a = std::make_shared<ProfileArgs>();
+    bind_config(app, *a)->callback([&ctx, a] {
+        Profile p = ctx.load(a->profile);
+        ctx.ui->out(format_config(*ctx.ui, p));
     });
 }
 

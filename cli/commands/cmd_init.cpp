@@ -1,158 +1,26 @@
 // `devenv init`: a commented devenv.yaml that extends a profile, and .devenv/ in .gitignore.
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "commands/context.hpp"
-#include "profile/discover.hpp"
-#include "seed/check.hpp"
-#include "util/fs.hpp"
+#include "ui/init_view.hpp"
 
 namespace devenv {
 
-namespace {
-
-// A commented seed example for the first service that takes one of these kinds.
-std::string seed_example(const Profile& p) {
-    for (const auto& s : p.services) {
-        auto has = [&](const char* k) { return std::find(s.seed_kinds.begin(), s.seed_kinds.end(), k) != s.seed_kinds.end(); };
-        if (has("dynamodb"))
-            return fmt::format(
-                "#   {}:\n"
-                "#     dynamodb:\n"
-                "#       tables:\n"
-                "#         - name: notes\n"
-                "#           attributes: {{pk: S, sk: S}}\n"
-                "#           hash_key: pk\n"
-                "#           range_key: sk\n"
-                "#           ttl: expiresAt\n"
-                "#     sqs:\n"
-                "#       queues: [{{name: notes-dlq}}, {{name: notes, dead_letter: {{queue: notes-dlq, max_receive_count: 5}}}}]\n",
-                s.name);
-        if (has("postgres"))
-            return fmt::format(
-                "#   {}:\n"
-                "#     postgres:\n"
-                "#       databases:\n"
-                "#         - name: app\n"
-                "#           sql: [{{text: \"CREATE TABLE IF NOT EXISTS notes (id bigserial PRIMARY KEY, body text);\"}}]\n",
-                s.name);
-        if (has("redis"))
-            return fmt::format("#   {}:\n#     redis:\n#       keys: [{{key: \"feature:beta\", value: \"on\"}}]\n", s.name);
-        if (has("kafka"))
-            return fmt::format("#   {}:\n#     kafka:\n#       topics: [{{name: notes, partitions: 3}}]\n", s.name);
-    }
-    return "#   SERVICE:\n#     exec:\n#       - command: [sh, -c, \"echo seeded\"]\n";
+CLI::App* bind_init(CLI::App& app, InitArgs& a) {
+    auto* cmd = app.add_subcommand("init", "Write a commented devenv.yaml that extends a profile; add .devenv/ to .gitignore");
+    cmd->add_option("--from", a.options.from, "The profile to extend (default: aws; `devenv profiles` lists them)")->type_name("PROFILE");
+    cmd->add_flag("--force", a.options.force, "Overwrite an existing devenv.yaml");
+    return cmd;
 }
-
-std::string starter(const Profile& base, const std::string& from, const std::string& name) {
-    std::string services;
-    for (const auto& s : base.services) {
-        std::string kinds;
-        for (const auto& k : s.seed_kinds) kinds += (kinds.empty() ? "" : ", ") + k;
-        services += fmt::format("#   {:<16} {}{}\n", s.name, s.template_name.empty() ? "(own service)" : "template " + s.template_name,
-                                kinds.empty() ? "" : "; seed: " + kinds);
-    }
-    std::string overlays;
-    for (const auto& o : base.available_overlays) overlays += (overlays.empty() ? "" : ", ") + o;
-    std::string text = fmt::format(
-        "# devenv.yaml: this project's development environment.\n"
-        "#   devenv up                 start it, wait until every service answers, seed it\n"
-        "#   eval \"$(devenv env)\"      export the connection variables\n"
-        "#   devenv status / down      see it / stop it (down --volumes also drops the data)\n"
-        "#   devenv config             the resolved profile, after extends and overlays\n"
-        "# Every key: docs/profiles.md (or `man devenv`).\n"
-        "name: {}\n"
-        "description: {} on the {} profile\n"
-        "\n"
-        "# Everything from the `{}` profile; change its services below by name (keys merge).\n"
-        "# Its services:\n"
-        "{}"
-        "{}"
-        "extends: {}\n"
-        "\n"
-        "# Your own services: any Compose service (image or build), with a readiness probe.\n"
-        "# services:\n"
-        "#   api:\n"
-        "#     build: {{context: ., dockerfile: Dockerfile}}\n"
-        "#     ports: [\"8080:8080\"]\n"
-        "#     depends_on: [{}]\n"
-        "#     probe: {{kind: http, port: 8080, path: /health, timeout: 120s}}\n"
-        "#   {}:\n"
-        "#     with: {{}}           # template parameters: `devenv templates NAME` lists them\n"
-        "\n"
-        "# What the services must hold once they are up. Applied on every `up`, idempotently.\n"
-        "# seed:\n"
-        "{}"
-        "\n"
-        "# Variables for your app under the names it expects (`devenv env` prints them).\n"
-        "# exports:\n"
-        "#   APP_{}: \"${{{}.{}}}\"\n",
-        name, name, from, from, services,
-        overlays.empty() ? "" : fmt::format("# Its overlays (devenv up --overlay NAME): {}\n", overlays), from,
-        base.services.empty() ? "db" : base.services.front().name, base.services.empty() ? "db" : base.services.front().name,
-        seed_example(base), "ENDPOINT", base.services.empty() ? "db" : base.services.front().name,
-        !base.services.empty() && !base.services.front().exports.empty() ? base.services.front().exports.front().name
-                                                                          : "URL");
-    return text;
-}
-
-bool ignores_devenv(const std::string& gitignore) {
-    std::istringstream in(gitignore);
-    std::string line;
-    while (std::getline(in, line)) {
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
-        if (line == ".devenv" || line == ".devenv/" || line == "/.devenv" || line == "/.devenv/") return true;
-    }
-    return false;
-}
-
-}  // namespace
 
 void register_init(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("init", "Write a commented devenv.yaml that extends a profile; add .devenv/ to .gitignore");
-    auto from = std::make_shared<std::string>("aws");
-    auto force = std::make_shared<bool>(false);
-    cmd->add_option("--from", *from, "The profile to extend (default: aws; `devenv profiles` lists them)")->type_name("PROFILE");
-    cmd->add_flag("--force", *force, "Overwrite an existing devenv.yaml");
-    cmd->callback([&ctx, from, force] {
-        namespace fs = std::filesystem;
-        fs::path dir = ctx.global.chdir.empty() ? fs::current_path() : fs::absolute(ctx.global.chdir);
-        fs::path file = ctx.global.file ? fs::absolute(*ctx.global.file) : dir / "devenv.yaml";
-        if (ctx.global.file) dir = file.parent_path();
-        std::string shown = display_path(file.string());
-        if (fs::exists(file) && !*force)
-            throw Error(ErrorKind::usage, fmt::format("{} already exists", shown))
-                .hint("`devenv init --force` overwrites it; `devenv config` shows what it holds");
-
-        // Load the base from the built-ins and .devenv/profiles/ only: an existing devenv.yaml
-        // being replaced must not shadow it.
-        LoadOptions o;
-        o.project_dir = dir.string();
-        o.profile = *from;
-        o.project_name = "init";
-        Profile base = load_checked_profile(o);
-
-        std::string name = dir.filename().string();
-        if (name.empty()) name = "project";
-        if (name == *from) name += "-dev";  // `extends: web` from a profile named web would find itself
-        write_file_if_changed(file.string(), starter(base, *from, name));
-        ctx.ui->note(fmt::format("wrote {} (extends {})", shown, *from));
-
-        fs::path gi = dir / ".gitignore";
-        std::string old;
-        if (auto text = read_file(gi.string())) old = *text;
-        if (!ignores_devenv(old)) {
-            std::ofstream f(gi, std::ios::app);
-            if (!old.empty() && old.back() != '\n') f << '\n';
-            f << "# devenv's rendered Compose file, state and lock\n.devenv/\n";
-            if (!f) throw Error(ErrorKind::io, fmt::format("cannot append to {}", display_path(gi.string())));
-            ctx.ui->note(fmt::format("added .devenv/ to {}", display_path(gi.string())));
-        }
-        ctx.ui->out(fmt::format("next: edit {}, then `devenv doctor` and `devenv up`", shown));
+    auto a = std::make_shared<InitArgs>();
+    bind_init(app, *a)->callback([&ctx, a] {
+        InitOptions o = a->options;
+        o.chdir = ctx.global.chdir;
+        o.file = ctx.global.file;
+        InitResult r = init_project(o, [&](const std::string& s) { ctx.ui->note(s); });
+        ctx.ui->out(init_next_steps(r));
     });
 }
 

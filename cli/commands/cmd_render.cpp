@@ -1,5 +1,4 @@
-#include <filesystem>
-
+// `devenv render [PROFILE] [-o FILE]`: the Compose file for a profile.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -9,22 +8,24 @@
 
 namespace devenv {
 
-void register_render(CLI::App& app, Context& ctx) {
+CLI::App* bind_render(CLI::App& app, RenderArgs& a) {
     auto* cmd = app.add_subcommand("render", "Print the Compose file for a profile");
-    auto profile = std::make_shared<std::string>();
-    auto output = std::make_shared<std::string>();
-    cmd->add_option("profile", *profile, "Profile name or file (default: the project's devenv.yaml)");
-    cmd->add_option("-o,--output", *output, "Write to FILE instead of stdout (only when it changes)")->type_name("FILE");
-    cmd->callback([&ctx, profile, output] {
-        Profile p = ctx.load(*profile);
-        std::string text = render_compose(p);
-        if (output->empty()) {
+    cmd->add_option("profile", a.profile, "Profile name or file (default: the project's devenv.yaml)");
+    cmd->add_option("-o,--output", a.output, "Write to FILE instead of stdout (only when it changes)")->type_name("FILE");
+    return cmd;
+}
+
+void register_render(CLI::App& app, Context& ctx) {
+    auto a = std::make_shared<RenderArgs>();
+    bind_render(app, *a)->callback([&ctx, a] {
+        std::string text = render_compose(ctx.load(a->profile));
+        if (a->output.empty()) {
             ctx.ui->out(text);
             return;
         }
         // The Compose file holds resolved credentials: private to the user.
-        bool changed = write_file_if_changed(*output, text, FileMode::secret);
-        ctx.ui->note(changed ? fmt::format("wrote {}", *output) : fmt::format("{} is up to date", *output));
+        bool changed = write_file_if_changed(a->output, text, FileMode::secret);
+        ctx.ui->note(changed ? fmt::format("wrote {}", a->output) : fmt::format("{} is up to date", a->output));
     });
 }
 

@@ -1,3 +1,4 @@
+// `devenv status [SERVICE...]`: each service's container, health, probe and ports.
 #include <CLI/CLI.hpp>
 
 #include "commands/context.hpp"
@@ -5,18 +6,19 @@
 
 namespace devenv {
 
-void register_status(CLI::App& app, Context& ctx) {
+CLI::App* bind_status(CLI::App& app, ServicesArgs& a) {
     auto* cmd = app.add_subcommand("status", "Each service's container, health, probe and ports (exit 4 unless all ready)");
-    auto profile = std::make_shared<std::string>();
-    auto services = std::make_shared<std::vector<std::string>>();
-    cmd->add_option("services", *services, "Only these services")->type_name("SERVICE");
-    cmd->add_option("-p,--profile", *profile, "Profile (default: the one `up` started)");
-    cmd->callback([&ctx, profile, services] {
-        Environment env = ctx.open(*profile, true);
-        check_service_names(*services, env.profile);
-        StatusReport r = status(env, *services);
-        if (ctx.ui->options().json) ctx.ui->out(ctx.mask(status_json(r, env.profile), env.profile));
-        else ctx.ui->out(ctx.mask(format_status(*ctx.ui, r, env.profile), env.profile));
+    cmd->add_option("services", a.services, "Only these services")->type_name("SERVICE");
+    cmd->add_option("-p,--profile", a.profile, "Profile (default: the one `up` started)");
+    return cmd;
+}
+
+void register_status(CLI::App& app, Context& ctx) {
+    auto a = std::make_shared<ServicesArgs>();
+    bind_status(app, *a)->callback([&ctx, a] {
+        Environment env = ctx.open(a->profile, true, a->services);
+        StatusReport r = status(env, a->services);
+        ctx.ui->out(render_status(*ctx.ui, r, env.profile));
         if (!r.all_ready) ctx.exit_code = static_cast<int>(ExitCode::not_ready);
     });
 }

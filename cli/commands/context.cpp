@@ -1,16 +1,14 @@
 #include "commands/context.hpp"
 
-#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
+#include "lifecycle/select.hpp"
 #include "profile/discover.hpp"
 #include "seed/check.hpp"
 #include "util/duration.hpp"
 #include "util/interrupt.hpp"
-#include "util/suggest.hpp"
 
 namespace devenv {
 
@@ -35,24 +33,10 @@ LoadOptions Context::load_options(const std::string& profile) const {
 
 Profile Context::load(const std::string& profile) const { return load_checked_profile(load_options(profile)); }
 
-std::string Context::mask(std::string text, const Profile& p) const {
-    return global.show_secrets ? text : mask_secrets(std::move(text), p);
-}
-
-}  // namespace devenv
-
-namespace devenv {
-
-Environment Context::open(const std::string& profile, bool recorded) const {
-    bool explicit_choice = !profile.empty() || global.file || !global.overlays.empty() || !global.sets.empty() ||
-                           global.port_offset != 0;
-    if (recorded && !explicit_choice) {
-        // --project-name naming the recorded project is the same environment, not another one.
-        if (auto o = recorded_load_options(project_dir());
-            o && (global.project_name.empty() || global.project_name == o->project_name))
-            return open_environment(*o);
-    }
-    return open_environment(load_options(profile));
+Environment Context::open(const std::string& profile, bool recorded, const std::vector<std::string>& services) const {
+    Environment env = open_command_environment(load_options(profile), recorded);
+    check_service_names(services, env.profile);
+    return env;
 }
 
 std::chrono::milliseconds Context::timeout(std::chrono::milliseconds fallback) const {
@@ -65,16 +49,5 @@ std::chrono::milliseconds Context::timeout(std::chrono::milliseconds fallback) c
 }
 
 const std::atomic<bool>* Context::interrupted() const { return &interrupted_flag(); }
-
-void check_service_names(const std::vector<std::string>& names, const Profile& p) {
-    auto known = p.service_names();
-    for (const auto& n : names) {
-        if (std::find(known.begin(), known.end(), n) != known.end()) continue;
-        Error e(ErrorKind::usage, fmt::format("profile {} has no service '{}'", p.name, n));
-        if (auto s = suggest(n, known)) e.hint(fmt::format("did you mean '{}'?", *s));
-        else e.hint(fmt::format("its services: {}", fmt::join(known, ", ")));
-        throw e;
-    }
-}
 
 }  // namespace devenv

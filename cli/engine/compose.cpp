@@ -115,6 +115,9 @@ const ComposeTool& compose_tool() {
 
 const std::string& compose_version() { return compose_tool().version; }
 
+namespace {
+
+// Runs `compose -p NAME -f FILE --project-directory DIR args...`; the exit code is the caller's.
 ProcessResult compose_run(const ComposeProject& p, const std::vector<std::string>& args, ProcessOptions opts) {
     std::vector<std::string> argv = base_argv(p);
     argv.insert(argv.end(), args.begin(), args.end());
@@ -141,10 +144,12 @@ ProcessResult compose_check(const ComposeProject& p, const std::vector<std::stri
     throw e;
 }
 
+}  // namespace
+
 void compose_up(const ComposeProject& p, const ComposeUpOptions& opts) {
-    std::vector<std::string> args{"up", "-d"};
-    if (opts.build) args.push_back("--build");
+    std::vector<std::string> args{"up", "--detach"};
     if (opts.remove_orphans) args.push_back("--remove-orphans");
+    if (opts.build) args.push_back("--build");
     if (opts.force_recreate) args.push_back("--force-recreate");
     if (opts.wait) args.push_back("--wait");
     if (opts.wait && opts.wait_timeout) args.insert(args.end(), {"--wait-timeout", std::to_string(opts.wait_timeout->count())});
@@ -158,11 +163,12 @@ void compose_up(const ComposeProject& p, const ComposeUpOptions& opts) {
 
 void compose_down(const ComposeProject& p, const ComposeDownOptions& opts) {
     std::vector<std::string> args{"down"};
-    if (opts.volumes) args.push_back("--volumes");
     if (opts.remove_orphans) args.push_back("--remove-orphans");
+    if (opts.volumes) args.push_back("--volumes");
     if (opts.stop_timeout_s) args.insert(args.end(), {"--timeout", std::to_string(*opts.stop_timeout_s)});
     ProcessOptions po;
     po.timeout = opts.timeout;
+    po.own_process_group = opts.own_process_group;
     compose_check(p, args, "stop the environment", po);
 }
 

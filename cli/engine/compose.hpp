@@ -1,7 +1,10 @@
 #pragma once
 // The Docker Compose v2 driver: found once per process, run with an argv (never a shell
 // string), always with -p NAME -f FILE --project-directory DIR so nothing depends on the
-// caller's folder or on COMPOSE_PROJECT_NAME / COMPOSE_FILE.
+// caller's folder or on COMPOSE_PROJECT_NAME / COMPOSE_FILE. Callers use the typed operations
+// below (up, down, config, logs, ps); the argv is built here. A failing operation throws
+// Error(engine) saying what Compose could not do, with its last stderr line in the message,
+// the last 20 lines as details and the command in a hint.
 //
 // Which Compose runs:
 //   1. DEVENV_COMPOSE, when set: if it names an executable (a path, or a name on PATH) that is
@@ -42,18 +45,9 @@ struct ComposeProject {
     std::string project_dir;  // --project-directory
 };
 
-// Runs `compose -p NAME -f FILE --project-directory DIR args...`; the exit code is the caller's.
-ProcessResult compose_run(const ComposeProject& p, const std::vector<std::string>& args, ProcessOptions opts = {});
-
-// Like compose_run, but a non-zero exit or a timeout throws Error(engine) saying Compose could
-// not `what` ("start the environment"), with its last stderr line in the message and the last
-// 20 lines as details.
-ProcessResult compose_check(const ComposeProject& p, const std::vector<std::string>& args, const std::string& what,
-                            ProcessOptions opts = {});
-
 struct ComposeUpOptions {
-    bool build = false;           // --build
     bool remove_orphans = true;   // --remove-orphans
+    bool build = false;           // --build
     bool force_recreate = false;  // --force-recreate
     bool wait = false;            // --wait: Compose's own wait (healthchecks; no logs on failure)
     std::optional<std::chrono::seconds> wait_timeout;  // --wait-timeout
@@ -63,15 +57,18 @@ struct ComposeUpOptions {
 };
 
 struct ComposeDownOptions {
-    bool volumes = false;         // --volumes: named volumes too
     bool remove_orphans = true;   // --remove-orphans
+    bool volumes = false;         // --volumes: named volumes too
     std::optional<int> stop_timeout_s;  // --timeout
     std::optional<std::chrono::milliseconds> timeout;
+    // Compose in a process group of its own, out of reach of the terminal's Ctrl-C: stopping
+    // halfway leaves containers that the next `up` finds dying (exit 137).
+    bool own_process_group = false;
 };
 
-// `up -d ...`.
+// `up --detach ...`; the error says Compose could not "start the environment".
 void compose_up(const ComposeProject& p, const ComposeUpOptions& opts = {});
-// `down ...`.
+// `down ...`; "stop the environment".
 void compose_down(const ComposeProject& p, const ComposeDownOptions& opts = {});
 // `config --quiet`: Compose's own loader accepts the file, or Error(engine) with its reasons.
 void compose_validate(const ComposeProject& p);

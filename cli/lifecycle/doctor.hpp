@@ -1,6 +1,7 @@
 #pragma once
 // `devenv doctor`: what must hold on this machine before `devenv up` can work, one check at a
 // time, each with the fix when it does not hold.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,22 @@ DoctorReport run_doctor(Environment* env, const std::string& profile_error);
 bool localstack_needs_token(const std::string& image);
 
 const char* state_name(DoctorCheck::State s);
+
+}  // namespace devenv
+
+namespace devenv {
+
+struct DoctorRun {
+    std::optional<Environment> env;  // the profile checked, when there was one and it loaded
+    DoctorReport report;
+};
+
+// `devenv doctor`: the machine checks, and a profile's checks when there is a profile to check
+// (one named, -f, the project's devenv.yaml, or what `up` recorded). A profile that does not
+// load (profile, usage or io error) is reported as the failed profile check.
+DoctorRun run_doctor_command(const LoadOptions& requested);
+
+// 3 when the engine or Compose check failed, 1 when another check failed, else 0.
+ExitCode doctor_exit_code(const DoctorReport& r);
 
 }  // namespace devenv

@@ -131,9 +131,9 @@ std::vector<int> ports_in_bind_failure(const Error& e) {
 
 // `compose up`, where a port taken after the port check (a race) reads like the check's own
 // message, and the containers Compose created but could not start are removed again.
-void compose_up_checked(Environment& env, const std::vector<std::string>& args) {
+void compose_up_checked(Environment& env, const ComposeUpOptions& opts) {
     try {
-        compose_check(env.compose, args, "start the environment");
+        compose_up(env.compose, opts);
     } catch (const Error& e) {
         std::vector<int> ports = ports_in_bind_failure(e);
         if (ports.empty()) throw;
@@ -263,11 +263,11 @@ UpResult up(Environment& env, const UpOptions& opts) {
 
     check_ports(env, containers);
     write_file_if_changed(env.dir.compose_file(), text, FileMode::secret);
-    std::vector<std::string> args = {"up", "--detach", "--remove-orphans"};
-    if (opts.build) args.push_back("--build");
+    ComposeUpOptions co;
+    co.build = opts.build;
     note(fmt::format("starting {} services with docker compose (project {})", env.profile.services.size(),
                      env.profile.project));
-    compose_up_checked(env, args);
+    compose_up_checked(env, co);
 
     // Recorded as soon as the containers exist, without the hash (not yet known to be ready):
     // after a failed or interrupted wait, status, logs and down still find this project.
@@ -301,14 +301,13 @@ void down(Environment& env, bool volumes, const std::function<void(const std::st
     ProjectLock lock(env.dir, volumes ? "down --volumes" : "down", std::chrono::seconds(10));
     // The file Compose reads must describe this project (its volumes, for --volumes).
     write_file_if_changed(env.dir.compose_file(), render_compose(env.profile), FileMode::secret);
-    std::vector<std::string> args = {"down", "--remove-orphans"};
-    if (volumes) args.push_back("--volumes");
+    ComposeDownOptions co;
+    co.volumes = volumes;
     if (on_note) on_note(fmt::format("stopping project {}{}", env.profile.project, volumes ? " and removing its volumes" : ""));
     // Stopping halfway leaves containers that the next `up` finds dying (exit 137): Compose runs
     // in its own process group, out of reach of the terminal's Ctrl-C, and down waits for it.
-    ProcessOptions po;
-    po.own_process_group = true;
-    compose_check(env.compose, args, "stop the environment", po);
+    co.own_process_group = true;
+    compose_down(env.compose, co);
     if (interrupted_flag() && on_note)
         on_note("interrupted, but down finished first: nothing is left stopping");
     StateRecord rec;

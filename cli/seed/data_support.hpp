@@ -1,6 +1,6 @@
 #pragma once
-// Helpers shared by the data-service seeders (seed_postgres.cpp ... seed_mongodb.cpp) and their
-// reset strategies (reset_data.cpp): reporting, template parameters, HTTP error text, and the
+// Helpers shared by the data-service seed kinds (seed/sql/, seed/kv/, seed/kafka/, seed/http/,
+// seed/doc/) and their resets: reporting, template parameters, HTTP error text, and the
 // PostgreSQL / Redis connections both the seeders and resets open. (Their bounded parallelism is
 // util/parallel.hpp's pool.)
 #include <cstddef>

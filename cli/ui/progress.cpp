@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "ui/mask.hpp"
 #include "util/duration.hpp"
 
 namespace devenv {
@@ -87,8 +88,7 @@ void WaitDisplay::redraw() {
     std::string block;
     if (drawn_ > 0) block += fmt::format("\033[{}A", drawn_);
     for (const auto& s : order_) block += fmt::format("\r\033[2K  {:<16} {}\n", s, line_[s]);
-    std::fputs(block.c_str(), stderr);
-    std::fflush(stderr);
+    ui_.live(block);
     drawn_ = static_cast<int>(order_.size());
 }
 
@@ -175,6 +175,10 @@ std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p,
         out += fmt::format("  {:<16} {:<16} {}\n", s.name, ui.green(when), endpoints);
     }
     return out;
+}
+
+std::string render_status(const Ui& ui, const StatusReport& r, const Profile& p) {
+    return masked(ui, ui.options().json ? status_json(r, p) : format_status(ui, r, p), p);
 }
 
 std::string up_next_steps() {

@@ -34,6 +34,8 @@ private:
 
 std::string format_status(const Ui& ui, const StatusReport& r, const Profile& p);
 std::string status_json(const StatusReport& r, const Profile& p);
+// `devenv status`: the table, or the JSON document with --json; secrets masked.
+std::string render_status(const Ui& ui, const StatusReport& r, const Profile& p);
 // The table after `up`: each service, its ready time and endpoints, and what to run next.
 std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p, bool show_secrets);
 std::string up_json(const UpResult& r, const Profile& p);

@@ -42,19 +42,38 @@ UiOptions detect_ui_options(bool json, bool quiet, bool verbose, bool no_color, 
     return o;
 }
 
-void Ui::out(std::string_view text) const { write_all(stdout, text); }
+void Ui::write(bool to_err, std::string_view text) const {
+    const auto& sink = to_err ? sink_.err : sink_.out;
+    if (!sink) {
+        write_all(to_err ? stderr : stdout, text);
+        return;
+    }
+    sink(text);
+    if (text.empty() || text.back() != '\n') sink("\n");
+}
+
+void Ui::out(std::string_view text) const { write(false, text); }
 
 void Ui::note(std::string_view text) const {
-    if (!opts_.quiet) write_all(stderr, text);
+    if (!opts_.quiet) write(true, text);
 }
 
 void Ui::verbose(std::string_view text) const {
-    if (opts_.verbose && !opts_.quiet) write_all(stderr, text);
+    if (opts_.verbose && !opts_.quiet) write(true, text);
 }
 
-void Ui::warn(std::string_view text) const { write_all(stderr, fmt::format("{} {}", yellow("warning:"), text)); }
+void Ui::warn(std::string_view text) const { write(true, fmt::format("{} {}", yellow("warning:"), text)); }
 
-void Ui::error(const Error& e) const { write_all(stderr, format_error(e, opts_.color)); }
+void Ui::error(const Error& e) const { write(true, format_error(e, opts_.color)); }
+
+void Ui::live(std::string_view block) const {
+    if (sink_.err) {
+        sink_.err(block);
+        return;
+    }
+    std::fwrite(block.data(), 1, block.size(), stderr);
+    std::fflush(stderr);
+}
 
 std::string Ui::bold(std::string_view s) const { return paint(opts_.color, "1", s); }
 std::string Ui::green(std::string_view s) const { return paint(opts_.color, "32", s); }

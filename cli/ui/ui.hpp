@@ -1,6 +1,7 @@
 #pragma once
 // The only place that writes to the terminal. Commands hand it data; it decides colour,
 // plain CI lines or JSON.
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -17,9 +18,15 @@ struct UiOptions {
     bool show_secrets = false;
 };
 
+// Where a Ui writes: the process's stdout and stderr, unless a test gives its own.
+struct UiSink {
+    std::function<void(std::string_view)> out;  // results
+    std::function<void(std::string_view)> err;  // progress, notes, warnings, errors
+};
+
 class Ui {
 public:
-    explicit Ui(UiOptions o) : opts_(o) {}
+    explicit Ui(UiOptions o, UiSink sink = {}) : opts_(o), sink_(std::move(sink)) {}
     const UiOptions& options() const { return opts_; }
 
     // Results: stdout, always (even with --quiet: they are what was asked for).
@@ -29,6 +36,8 @@ public:
     void verbose(std::string_view text) const;
     void warn(std::string_view text) const;
     void error(const Error& e) const;
+    // The live block of a wait on a terminal: stderr as is (cursor movement, no newline added).
+    void live(std::string_view block) const;
 
     std::string bold(std::string_view s) const;
     std::string green(std::string_view s) const;
@@ -37,7 +46,10 @@ public:
     std::string dim(std::string_view s) const;
 
 private:
+    void write(bool to_err, std::string_view text) const;
+
     UiOptions opts_;
+    UiSink sink_;
 };
 
 // Decides colour and TTY from the environment and the flags.

@@ -1,12 +1,9 @@
 #pragma once
-// The command line as plain data, read from the CLI11 definitions themselves, so that --help,
-// the man page and the shell completions cannot drift apart. Also the exit-code table.
+// The command line as plain data (commands/describe_cli.hpp reads it from the CLI11 definitions
+// themselves, so that --help, the man page and the shell completions cannot drift apart), and
+// what is generated from it: the completion scripts, the man page. Also the exit-code table.
 #include <string>
 #include <vector>
-
-namespace CLI {
-class App;
-}
 
 namespace devenv {
 
@@ -37,9 +34,6 @@ struct CliSpec {
     std::vector<OptionSpec> globals;
     std::vector<CommandSpec> commands;  // visible subcommands, in registration order
 };
-
-// Hidden subcommands (helpers for scripts) start with "__" and are left out.
-CliSpec describe_cli(const CLI::App& app);
 
 struct ExitCodeDoc {
     int code;
