@@ -9,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view text = devenv::fuzz::as_text(data, size);
-    devenv::VarLookup lookup = [](std::string_view name) -> std::optional<std::string> {
+    devenv::EnvLookup lookup = [](std::string_view name) -> std::optional<std::string> {
         if (name == "HOME") return std::string("/home/dev");
         if (name == "USER") return std::string("dev");
         if (name == "EMPTY") return std::string();

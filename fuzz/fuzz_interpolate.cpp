@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         vars[std::string(name)] = std::string(value);
         rest = next;
     }
-    devenv::VarLookup lookup = [&](std::string_view name) -> std::optional<std::string> {
+    devenv::EnvLookup lookup = [&](std::string_view name) -> std::optional<std::string> {
         auto it = vars.find(name);
         if (it == vars.end()) return std::nullopt;
         return it->second;

@@ -9,6 +9,8 @@ pkgs=(
   cmake ninja-build g++ ccache pkg-config
   libcli11-dev libyaml-cpp-dev libcurl4-openssl-dev libfmt-dev nlohmann-json3-dev doctest-dev
   libssl-dev libpq-dev libhiredis-dev librdkafka-dev
+  # the XML parser for AWS query-protocol and S3 answers (cli/aws/xml.cpp)
+  libpugixml-dev
   # engine (started by scripts/start-engine.sh) and image building
   docker.io mmdebstrap
   # the JVM stand-in images fetch their jars with the machine's own Maven (scripts/standin/jvm)

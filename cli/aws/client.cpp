@@ -7,18 +7,13 @@
 #include <fmt/format.h>
 
 #include "aws/xml.hpp"
+#include "util/digest.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
@@ -27,7 +22,7 @@ bool contains(std::string_view haystack, std::string_view needle) {
 // Connections the server dropped (a restart, a keep-alive race) deserve another try; a refused
 // connection or a timeout does not: the caller's own wait loop owns that decision.
 bool is_dropped_connection(std::string_view error) {
-    std::string e = lower(error);
+    std::string e = lowercase(error);
     for (std::string_view hint : {"reset", "recv failure", "send failure", "empty reply", "broken pipe",
                                   "receiving data", "sending data", "server returned nothing"})
         if (contains(e, hint)) return true;
@@ -153,7 +148,7 @@ AwsResult AwsClient::send(std::string_view service, std::string_view method, std
     opt.service = std::string(service);
     opt.normalize_path = opt.encode_path = !is_s3;
     opt.add_content_sha256 = is_s3;
-    const std::string payload_hash = file ? file->sha256_hex : sigv4::sha256_hex(body);
+    const std::string payload_hash = file ? file->sha256_hex : sha256_hex(body);
 
     HttpRequest req;
     req.method = std::string(method);

@@ -5,18 +5,11 @@
 #include "aws/client.hpp"
 #include "aws/xml.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        auto lx = (x >= 'A' && x <= 'Z') ? x - 'A' + 'a' : x;
-        auto ly = (y >= 'A' && y <= 'Z') ? y - 'A' + 'a' : y;
-        return lx == ly;
-    });
-}
 
 std::string json_string(const nlohmann::json& j, const char* key) {
     auto it = j.find(key);
@@ -44,8 +37,14 @@ void read_aws_error(AwsResult& r) {
             if (r.message.empty()) r.message = json_string(j, "Message");
         }
     } else if (first != std::string::npos && r.body[first] == '<') {
-        r.code = xml_value(r.body, "Code");
-        r.message = xml_value(r.body, "Message");
+        // <ErrorResponse><Error><Code>... (query protocol) or <Error><Code>... (S3); a body
+        // that is not well-formed XML (a proxy's HTML page) names no code.
+        if (auto doc = XmlDocument::try_parse(r.body)) {
+            auto codes = doc->elements("Code");
+            auto messages = doc->elements("Message");
+            if (!codes.empty()) r.code = codes.front().text();
+            if (!messages.empty()) r.message = messages.front().text();
+        }
     }
     if (r.code.empty()) r.code = r.header("x-amzn-ErrorType");
     r.code = bare_code(std::move(r.code));

@@ -1,8 +1,5 @@
 #include "aws/sigv4.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -10,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "util/digest.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace devenv::sigv4 {
 
@@ -32,13 +31,6 @@ int hex_value(char c) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
-    return out;
-}
-
 // Trims and folds every inner whitespace run (including folded continuation lines) to one space.
 std::string fold_spaces(std::string_view v) {
     std::string out;
@@ -58,35 +50,6 @@ std::string fold_spaces(std::string_view v) {
 std::string date_only(std::chrono::sys_seconds t) { return amz_date(t).substr(0, 8); }
 
 }  // namespace
-
-std::string hex(std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (char ch : bytes) {
-        auto c = static_cast<unsigned char>(ch);
-        out.push_back(digits[c >> 4]);
-        out.push_back(digits[c & 0x0f]);
-    }
-    return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorKind::internal, "SHA-256 failed (OpenSSL)");
-    return hex(std::string_view(reinterpret_cast<const char*>(md), len));
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-              reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
-        throw Error(ErrorKind::internal, "HMAC-SHA256 failed (OpenSSL)");
-    return std::string(reinterpret_cast<const char*>(md), len);
-}
 
 std::string uri_encode(std::string_view s, bool encode_slash) {
     static constexpr char digits[] = "0123456789ABCDEF";
@@ -189,7 +152,7 @@ std::string canonical_query(std::string_view query) {
 CanonicalHeaders canonical_headers(const Headers& headers) {
     std::map<std::string, std::string> merged;
     for (const auto& [name, value] : headers) {
-        auto [it, fresh] = merged.try_emplace(lower(fold_spaces(name)), fold_spaces(value));
+        auto [it, fresh] = merged.try_emplace(lowercase(fold_spaces(name)), fold_spaces(value));
         if (!fresh) {
             it->second.push_back(',');
             it->second += fold_spaces(value);

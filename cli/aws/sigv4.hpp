@@ -61,10 +61,7 @@ struct Presigned {
     std::string query;  // the full query string to send (the request's own parameters first)
 };
 
-// Building blocks.
-std::string sha256_hex(std::string_view data);
-std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
-std::string hex(std::string_view bytes);
+// Building blocks (the hashes are util/digest.hpp's).
 // RFC 3986 unreserved characters stay, everything else becomes %XX (uppercase).
 std::string uri_encode(std::string_view s, bool encode_slash = true);
 std::string percent_decode(std::string_view s);

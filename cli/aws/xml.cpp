@@ -3,6 +3,12 @@
 #include <charconv>
 #include <cstdint>
 
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
 namespace devenv {
 
 namespace {
@@ -26,8 +32,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 constexpr std::size_t kLongestEntity = 12;  // "&#x0010FFFF;"
-
-bool name_ends(char c) { return c == '>' || c == ' ' || c == '/' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
 
@@ -76,29 +80,106 @@ std::string xml_unescape(std::string_view text) {
     return out;
 }
 
-std::vector<std::string> xml_values(std::string_view xml, std::string_view tag) {
-    std::vector<std::string> out;
-    const std::string open = "<" + std::string(tag);
-    const std::string close = "</" + std::string(tag) + ">";
-    std::size_t pos = 0;
-    while ((pos = xml.find(open, pos)) != std::string_view::npos) {
-        std::size_t after = pos + open.size();
-        if (after >= xml.size() || !name_ends(xml[after])) {  // <Code> must not match <CodeX>
-            pos = after;
-            continue;
-        }
-        std::size_t gt = xml.find('>', after);
-        if (gt == std::string_view::npos) break;
-        if (xml[gt - 1] == '/') {  // <tag/>
-            out.emplace_back();
-            pos = gt + 1;
-            continue;
-        }
-        std::size_t end = xml.find(close, gt + 1);
-        if (end == std::string_view::npos) break;
-        out.push_back(xml_unescape(xml.substr(gt + 1, end - gt - 1)));
-        pos = end + close.size();
+namespace {
+
+std::string_view local_name(const pugi::xml_node& n) {
+    std::string_view name = n.name();
+    if (auto colon = name.rfind(':'); colon != std::string_view::npos) name.remove_prefix(colon + 1);
+    return name;
+}
+
+// The next element after `n` in document order, descending into n's children first; stays
+// inside `top`. Iterative, so a deeply nested document cannot exhaust the stack.
+pugi::xml_node next_element(pugi::xml_node n, const pugi::xml_node& top) {
+    pugi::xml_node down = n.first_child();
+    while (down && down.type() != pugi::node_element) down = down.next_sibling();
+    if (down) return down;
+    while (n && n != top) {
+        for (pugi::xml_node s = n.next_sibling(); s; s = s.next_sibling())
+            if (s.type() == pugi::node_element) return s;
+        n = n.parent();
     }
+    return {};
+}
+
+std::string parse_into(pugi::xml_document& doc, std::string_view xml) {
+    // Entities are left to xml_unescape (its rules are the hardened ones: fuzz/, tests/unit/
+    // hardening); UTF-8 as sent, no conversion; whitespace-only text kept (an S3 key " ").
+    unsigned int options = (pugi::parse_default & ~pugi::parse_escapes) | pugi::parse_ws_pcdata;
+    pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
+    if (r.status == pugi::status_ok && !doc.document_element()) return "no element";
+    if (r.status == pugi::status_ok) return {};
+    std::string why = r.description();
+    if (!why.empty()) why[0] = to_lower(why[0]);
+    return fmt::format("{} (byte {})", why, r.offset);
+}
+
+}  // namespace
+
+std::string_view XmlElement::name() const { return node_ ? local_name(pugi::xml_node(node_)) : std::string_view{}; }
+
+std::string XmlElement::text() const {
+    std::string out;
+    for (pugi::xml_node c = pugi::xml_node(node_).first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_pcdata) out += xml_unescape(c.value());
+        else if (c.type() == pugi::node_cdata) out += c.value();
+    }
+    return out;
+}
+
+XmlElement XmlElement::child(std::string_view name) const {
+    for (pugi::xml_node c = pugi::xml_node(node_).first_child(); c; c = c.next_sibling())
+        if (c.type() == pugi::node_element && local_name(c) == name) return XmlElement(c.internal_object());
+    return {};
+}
+
+std::vector<XmlElement> XmlElement::children(std::string_view name) const {
+    std::vector<XmlElement> out;
+    for (pugi::xml_node c = pugi::xml_node(node_).first_child(); c; c = c.next_sibling())
+        if (c.type() == pugi::node_element && (name.empty() || local_name(c) == name))
+            out.push_back(XmlElement(c.internal_object()));
+    return out;
+}
+
+std::vector<XmlElement> XmlElement::descendants(std::string_view name) const {
+    std::vector<XmlElement> out;
+    if (!node_) return out;
+    pugi::xml_node top(node_);
+    for (pugi::xml_node n = next_element(top, top); n; n = next_element(n, top))
+        if (local_name(n) == name) out.push_back(XmlElement(n.internal_object()));
+    return out;
+}
+
+XmlDocument::XmlDocument(std::string_view xml) : doc_(std::make_unique<pugi::xml_document>()) {
+    if (std::string why = parse_into(*doc_, xml); !why.empty())
+        throw Error(ErrorKind::seed, "malformed XML: " + why);
+}
+
+std::optional<XmlDocument> XmlDocument::try_parse(std::string_view xml) {
+    XmlDocument d;
+    d.doc_ = std::make_unique<pugi::xml_document>();
+    if (!parse_into(*d.doc_, xml).empty()) return std::nullopt;
+    return d;
+}
+
+XmlDocument::~XmlDocument() = default;
+XmlDocument::XmlDocument(XmlDocument&&) noexcept = default;
+XmlDocument& XmlDocument::operator=(XmlDocument&&) noexcept = default;
+
+XmlElement XmlDocument::root() const { return XmlElement(doc_->document_element().internal_object()); }
+
+std::vector<XmlElement> XmlDocument::elements(std::string_view name) const {
+    XmlElement top = root();
+    std::vector<XmlElement> out;
+    if (top.name() == name) out.push_back(top);
+    for (const XmlElement& e : top.descendants(name)) out.push_back(e);
+    return out;
+}
+
+std::vector<std::string> xml_values(std::string_view xml, std::string_view tag) {
+    XmlDocument doc(xml);
+    std::vector<std::string> out;
+    for (const XmlElement& e : doc.elements(tag)) out.push_back(e.text());
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 
@@ -17,20 +18,10 @@ using namespace std::chrono_literals;
 
 constexpr std::size_t kStderrTail = 20;
 
-std::string trimmed(std::string s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-    std::size_t start = 0;
-    while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
-    return s.substr(start);
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) {
-        if (!l.empty() && l.back() == '\r') l.pop_back();
-        if (!trimmed(l).empty()) out.push_back(l);
-    }
+    for (auto& l : split_lines(text))
+        if (!trim(l).empty()) out.push_back(std::move(l));
     return out;
 }
 
@@ -42,7 +33,7 @@ std::optional<std::string> version_of(const std::vector<std::string>& command) {
     o.timeout = 10s;
     try {
         ProcessResult r = run_process(argv, o);
-        std::string v = trimmed(r.out);
+        std::string v(trim(r.out));
         if (r.exit_code != 0 || v.empty()) return std::nullopt;
         if (v.front() == 'v') v.erase(0, 1);
         return v;
@@ -145,7 +136,7 @@ ProcessResult compose_check(const ComposeProject& p, const std::vector<std::stri
     else if (lines.empty())
         message = fmt::format("docker compose could not {} (exit {})", what, r.exit_code);
     else
-        message = fmt::format("docker compose could not {}: {}", what, trimmed(lines.back()));
+        message = fmt::format("docker compose could not {}: {}", what, trim(lines.back()));
     Error e(ErrorKind::engine, message);
     std::size_t from = lines.size() > kStderrTail ? lines.size() - kStderrTail : 0;
     for (std::size_t i = from; i < lines.size(); ++i) e.detail(lines[i]);

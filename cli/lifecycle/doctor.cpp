@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lifecycle/ports.hpp"
+#include "util/env.hpp"
 #include "util/process.hpp"
 
 namespace devenv {
@@ -22,10 +23,7 @@ using State = DoctorCheck::State;
 
 constexpr double kMinFreeGiB = 2.0;  // a first pull of the events profile needs about that
 
-std::string env_or_empty(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
+std::string env_or_empty(const char* name) { return env_value(name).value_or(""); }
 
 // The docker CLI's current context, from its config (no process: doctor stays fast).
 std::string current_context() {

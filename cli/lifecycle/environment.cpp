@@ -7,7 +7,6 @@
 #include <mutex>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,8 +14,11 @@
 #include "lifecycle/ports.hpp"
 #include "probe/kinds.hpp"
 #include "render/compose.hpp"
+#include "util/digest.hpp"
+#include "util/env.hpp"
 #include "util/interrupt.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 #include "util/thread_group.hpp"
 
 namespace devenv {
@@ -34,12 +36,7 @@ Environment open_environment(const LoadOptions& opts) {
     auto seen = std::make_shared<std::map<std::string, std::optional<std::string>>>();
     LoadOptions recording = opts;
     recording.getenv = [seen, inner = opts.getenv](std::string_view name) -> std::optional<std::string> {
-        std::optional<std::string> v;
-        if (inner) {
-            v = inner(name);
-        } else if (const char* c = std::getenv(std::string(name).c_str())) {
-            v = std::string(c);
-        }
+        std::optional<std::string> v = inner ? inner(name) : env_value(name);
         (*seen)[std::string(name)] = v;
         return v;
     };
@@ -64,23 +61,12 @@ std::optional<LoadOptions> recorded_load_options(const std::string& project_dir)
     // comes from the environment as usual.
     o.getenv = [env = rec->env](std::string_view name) -> std::optional<std::string> {
         if (auto it = env.find(std::string(name)); it != env.end()) return it->second;
-        const char* c = std::getenv(std::string(name).c_str());
-        return c ? std::optional<std::string>(c) : std::nullopt;
+        return env_value(name);
     };
     return o;
 }
 
 namespace {
-
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) {
-        if (!l.empty() && l.back() == '\r') l.pop_back();
-        out.push_back(l);
-    }
-    return out;
-}
 
 std::map<std::string, ContainerInfo> by_service(const std::vector<ContainerInfo>& list) {
     std::map<std::string, ContainerInfo> out;

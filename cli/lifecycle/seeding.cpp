@@ -1,4 +1,5 @@
 #include "lifecycle/seeding.hpp"
+#include "util/digest.hpp"
 #include "util/thread_group.hpp"
 
 #include <algorithm>

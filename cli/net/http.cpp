@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.hpp"
+
 namespace devenv {
 
 namespace {
@@ -23,12 +25,6 @@ namespace {
 void global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 bool has_header(const Headers& headers, std::string_view name) {

@@ -29,8 +29,7 @@ namespace devenv {
 std::string sanitize_project_name(std::string_view raw) {
     std::string out;
     for (char c : raw) {
-        unsigned char u = static_cast<unsigned char>(c);
-        if (std::isalnum(u)) out += static_cast<char>(std::tolower(u));
+        if (is_alnum(c)) out += to_lower(c);
         else if (c == '-' || c == '_') out += c;
         else if (!out.empty() && out.back() != '-') out += '-';
     }
@@ -485,12 +484,9 @@ Profile load_profile(const LoadOptions& opts) {
     apply_sets(doc, opts.sets);
     drop_null_services(doc);
 
-    const char* env_project = nullptr;
     std::string project_raw = opts.project_name;
-    if (project_raw.empty() && opts.getenv) {
-        if (auto p = opts.getenv("DEVENV_PROJECT")) project_raw = *p;
-    } else if (project_raw.empty() && (env_project = std::getenv("DEVENV_PROJECT"))) {
-        project_raw = env_project;
+    if (project_raw.empty()) {
+        if (auto p = opts.getenv ? opts.getenv("DEVENV_PROJECT") : env_value("DEVENV_PROJECT")) project_raw = *p;
     }
     if (project_raw.empty()) project_raw = fs::path(opts.project_dir).filename().string();
     profile.project = sanitize_project_name(project_raw);

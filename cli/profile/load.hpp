@@ -11,10 +11,9 @@
 #include "profile/endpoint.hpp"
 #include "profile/language.hpp"
 #include "profile/model.hpp"
+#include "util/env.hpp"
 
 namespace devenv {
-
-using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 
 struct LoadOptions {
     std::string project_dir;                  // absolute; holds devenv.yaml, .env, .devenv/

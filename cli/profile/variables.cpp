@@ -1,6 +1,5 @@
 #include "profile/variables.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "profile/discover.hpp"
@@ -8,16 +7,6 @@
 #include "util/dotenv.hpp"
 
 namespace devenv {
-
-namespace {
-EnvLookup process_env() {
-    return [](std::string_view name) -> std::optional<std::string> {
-        const char* v = std::getenv(std::string(name).c_str());
-        if (!v) return std::nullopt;
-        return std::string(v);
-    };
-}
-}  // namespace
 
 VariableScope::VariableScope(EnvLookup env, const std::string& project_dir) : env_(env ? std::move(env) : process_env()) {
     namespace fs = std::filesystem;

@@ -3,21 +3,17 @@
 #include <sys/time.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <thread>
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include "probe/short_detail.hpp"
 #include "probe/sigpipe_guard.hpp"
+#include "util/digest.hpp"
 #include "util/strings.hpp"
-#include "util/thread_group.hpp"
 
 namespace devenv {
 
@@ -56,21 +52,6 @@ std::string http_failure(const HttpResponse& r) {
     }
     if (msg.size() > 300) msg = msg.substr(0, 297) + "...";
     return msg.empty() ? fmt::format("HTTP {}", r.status) : fmt::format("HTTP {}: {}", r.status, msg);
-}
-
-void run_parallel(std::size_t n, const std::function<void(std::size_t)>& fn, std::size_t max_threads) {
-    if (n <= 1) {
-        if (n == 1) fn(0);
-        return;
-    }
-    std::atomic<std::size_t> next{0};
-    ThreadGroup threads;
-    std::size_t count = std::min(n, std::max<std::size_t>(1, max_threads));
-    for (std::size_t t = 0; t < count; ++t)
-        threads.spawn([&] {
-            for (std::size_t i = next++; i < n; i = next++) fn(i);
-        });
-    threads.join();
 }
 
 std::optional<std::string> read_file_or_report(const SeedJob& job, SeedSink& sink, const std::string& resource,
@@ -206,25 +187,12 @@ std::string b64_decode(const std::string& in) {
     return out;
 }
 
-std::string hmac256(const std::string& key, const std::string& data) {
-    unsigned char md[32];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-         data.size(), md, &len);
-    return std::string(reinterpret_cast<char*>(md), len);
-}
-
 }  // namespace
 
 std::optional<bool> pg_password_matches(const std::string& stored, const std::string& user, const std::string& password) {
     if (stored.empty()) return false;
     if (stored.starts_with("md5") && stored.size() == 35) {
-        unsigned char md[16];
-        std::string in = password + user;
-        EVP_Digest(in.data(), in.size(), md, nullptr, EVP_md5(), nullptr);
-        std::string hex;
-        for (unsigned char b : md) hex += fmt::format("{:02x}", b);
-        return stored.substr(3) == hex;
+        return stored.substr(3) == hex(md5(password + user));
     }
     // SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>
     if (!stored.starts_with("SCRAM-SHA-256$")) return std::nullopt;
@@ -243,10 +211,8 @@ std::optional<bool> pg_password_matches(const std::string& stored, const std::st
     PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
                       reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()), iterations,
                       EVP_sha256(), 32, salted);
-    std::string client_key = hmac256(std::string(reinterpret_cast<char*>(salted), 32), "Client Key");
-    unsigned char sk[32];
-    SHA256(reinterpret_cast<const unsigned char*>(client_key.data()), client_key.size(), sk);
-    return std::memcmp(sk, stored_key.data(), 32) == 0;
+    std::string client_key = hmac_sha256(std::string_view(reinterpret_cast<char*>(salted), 32), "Client Key");
+    return sha256(client_key) == stored_key;
 }
 
 // ---- Redis ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 #pragma once
 // Helpers shared by the data-service seed kinds (seed/sql/, seed/kv/, seed/kafka/, seed/http/,
-// seed/doc/) and their resets: reporting, template parameters, HTTP error text, bounded
-// parallelism, and the PostgreSQL / Redis connections both the seeders and resets open.
+// seed/doc/) and their resets: reporting, template parameters, HTTP error text, and the
+// PostgreSQL / Redis connections both the seeders and resets open. (Their bounded parallelism is
+// util/parallel.hpp's pool.)
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 
 #include "net/http.hpp"
 #include "seed/seed.hpp"
+#include "util/parallel.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -33,9 +35,6 @@ std::string base_url(const Endpoint& p);
 // What a failed request says: "HTTP 409: <first line or JSON message of the body>" or the
 // transport error.
 std::string http_failure(const HttpResponse& r);
-
-// Runs fn(0..n-1) on up to max_threads threads (inline when n <= 1). fn must not throw.
-void run_parallel(std::size_t n, const std::function<void(std::size_t)>& fn, std::size_t max_threads = 8);
 
 // A file named by a declaration, or nullopt after reporting `resource` failed with the reason.
 std::optional<std::string> read_file_or_report(const SeedJob& job, SeedSink& sink, const std::string& resource,

@@ -13,7 +13,6 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -138,15 +137,6 @@ ProjectLock::~ProjectLock() {
         ::flock(fd_, LOCK_UN);
         ::close(fd_);
     }
-}
-
-std::string sha256_hex(const std::string& data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
-    return out;
 }
 
 std::string now_iso8601() {

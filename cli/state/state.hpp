@@ -59,7 +59,6 @@ private:
     int fd_ = -1;
 };
 
-std::string sha256_hex(const std::string& data);
 std::string now_iso8601();
 
 }  // namespace devenv

@@ -27,7 +27,7 @@ struct Unescaped {
 
 class DotenvParser {
 public:
-    DotenvParser(std::string_view text, const std::string& file, const VarLookup& lookup)
+    DotenvParser(std::string_view text, const std::string& file, const EnvLookup& lookup)
         : text_(text), file_(file), lookup_(lookup) {
         if (text_.starts_with("\xEF\xBB\xBF")) skip_ = 3;  // a UTF-8 byte order mark
         line_starts_.push_back(0);
@@ -46,7 +46,7 @@ public:
 private:
     std::string_view text_;
     const std::string& file_;
-    const VarLookup& lookup_;
+    const EnvLookup& lookup_;
     std::size_t skip_ = 0;
     std::vector<std::size_t> line_starts_;
     std::vector<DotenvEntry> out_;
@@ -169,7 +169,7 @@ private:
     }
 
     std::string interpolated(const std::string& key, const Unescaped& v, std::size_t fallback) {
-        VarLookup scoped = [this](std::string_view n) -> std::optional<std::string> {
+        EnvLookup scoped = [this](std::string_view n) -> std::optional<std::string> {
             if (lookup_)
                 if (auto found = lookup_(n)) return found;
             if (auto it = seen_.find(n); it != seen_.end()) return it->second;
@@ -188,7 +188,7 @@ private:
 
 }  // namespace
 
-std::vector<DotenvEntry> parse_dotenv(std::string_view text, const std::string& file, const VarLookup& lookup) {
+std::vector<DotenvEntry> parse_dotenv(std::string_view text, const std::string& file, const EnvLookup& lookup) {
     if (text.size() > kDotenvMaxFileBytes)
         throw Error(ErrorKind::profile, fmt::format("{} is {} MiB; a .env file may hold at most {} MiB", file,
                                                     text.size() >> 20, kDotenvMaxFileBytes >> 20));

@@ -33,6 +33,6 @@ inline constexpr std::size_t kDotenvMaxFileBytes = 16u << 20;
 // In file order; a key given twice appears twice (the later one wins, for whoever builds a map).
 // Throws Error(ErrorKind::profile) with the file, line, column and line text of the problem.
 // `file` is only used in those errors. `lookup` may be empty.
-std::vector<DotenvEntry> parse_dotenv(std::string_view text, const std::string& file, const VarLookup& lookup);
+std::vector<DotenvEntry> parse_dotenv(std::string_view text, const std::string& file, const EnvLookup& lookup);
 
 }  // namespace devenv

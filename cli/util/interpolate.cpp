@@ -179,7 +179,7 @@ thread_local std::size_t budget_left = 0;
 
 class Evaluator {
 public:
-    Evaluator(const VarLookup& lookup, Failure& failure) : lookup_(lookup), failure_(failure) {}
+    Evaluator(const EnvLookup& lookup, Failure& failure) : lookup_(lookup), failure_(failure) {}
 
     bool run(const std::vector<Piece>& pieces, std::string& out) {
         for (const auto& p : pieces) {
@@ -235,7 +235,7 @@ private:
         return false;
     }
 
-    const VarLookup& lookup_;
+    const EnvLookup& lookup_;
     Failure& failure_;
 };
 
@@ -274,7 +274,7 @@ bool InterpolationBudget::charge(std::size_t bytes) {
     return true;
 }
 
-InterpolationResult try_interpolate(std::string_view input, const VarLookup& lookup) {
+InterpolationResult try_interpolate(std::string_view input, const EnvLookup& lookup) {
     Failure failure;
     std::vector<Piece> pieces;
     if (!Parser(input, failure).parse(input, 0, pieces)) return failed(std::move(failure));
@@ -284,7 +284,7 @@ InterpolationResult try_interpolate(std::string_view input, const VarLookup& loo
     return r;
 }
 
-std::string interpolate(std::string_view input, const VarLookup& lookup) {
+std::string interpolate(std::string_view input, const EnvLookup& lookup) {
     auto r = try_interpolate(input, lookup);
     if (!r.ok) throw Error(ErrorKind::profile, r.message);
     return std::move(r.value);

@@ -25,10 +25,9 @@
 #include <string>
 #include <string_view>
 
-namespace devenv {
+#include "util/env.hpp"
 
-// Unset is nullopt; set but empty is "".
-using VarLookup = std::function<std::optional<std::string>(std::string_view name)>;
+namespace devenv {
 
 enum class InterpolationError {
     none,
@@ -74,11 +73,11 @@ private:
 };
 
 // The core: never throws (except what `lookup` throws).
-InterpolationResult try_interpolate(std::string_view input, const VarLookup& lookup);
+InterpolationResult try_interpolate(std::string_view input, const EnvLookup& lookup);
 
 // Throws Error(ErrorKind::profile) with the result's message, without a location: the caller
 // knows the YAML node's file:line:col and adds the offset (or uses try_interpolate).
-std::string interpolate(std::string_view input, const VarLookup& lookup);
+std::string interpolate(std::string_view input, const EnvLookup& lookup);
 
 // Whether interpolation could change the string or fail on it: "$$", "$NAME" or "${".
 bool has_interpolation(std::string_view input);

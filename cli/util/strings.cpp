@@ -30,6 +30,27 @@ std::vector<std::string> split(std::string_view s, char sep) {
     }
 }
 
+std::vector<std::string> split_lines(std::string_view text) {
+    std::vector<std::string> out;
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out.emplace_back(line);
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    return out;
+}
+
+std::string last_lines(std::string_view text, std::size_t n) {
+    std::vector<std::string> lines;
+    for (auto& l : split_lines(text))
+        if (!trim(l).empty()) lines.push_back(std::move(l));
+    if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(n));
+    return join(lines, " | ");
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -21,6 +21,12 @@ std::string_view trim_right(std::string_view s);
 // Every piece, empty ones included: split("a,,b", ',') is {"a", "", "b"}; split("", ',') is {""}.
 std::vector<std::string> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// The lines of a text, as std::getline reads them, each without a trailing '\r':
+// split_lines("a\r\n\nb\n") is {"a", "", "b"}; split_lines("") is {}.
+std::vector<std::string> split_lines(std::string_view text);
+// The last n lines of a text that are not blank, joined with " | ": a command's output as one
+// line of a report.
+std::string last_lines(std::string_view text, std::size_t n);
 
 std::string lowercase(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);

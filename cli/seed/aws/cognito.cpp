@@ -78,13 +78,14 @@ public:
         const Value* clients = pool_.find("clients");
         const Value* groups = pool_.find("groups");
         std::size_t nc = clients ? clients->items().size() : 0, ng = groups ? groups->items().size() : 0;
-        for_each_parallel(job_.target, nc + ng, [&](AwsClient& cl, std::size_t i) {
+        auto workers = pool_options(job_.target);
+        parallel_for(nc + ng, workers, client_per_worker(job_.target), [&](AwsClient& cl, std::size_t i) {
             if (i < nc) seed_client(cl, clients->items()[i], i == 0);
             else seed_group(cl, groups->items()[i - nc]);
         });
         if (const Value* users = pool_.find("users"))
-            for_each_parallel(job_.target, users->items().size(),
-                              [&](AwsClient& cl, std::size_t i) { seed_user(cl, users->items()[i]); });
+            parallel_for(users->items().size(), pool_options(job_.target), client_per_worker(job_.target),
+                         [&](AwsClient& cl, std::size_t i) { seed_user(cl, users->items()[i]); });
     }
 
 private:

@@ -1,11 +1,11 @@
 // YAML and plain JSON to DynamoDB's typed JSON, and comparing typed values.
 #include <algorithm>
 #include <array>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "seed/aws/support.hpp"
+#include "util/strings.hpp"
 
 namespace devenv::aws_seed {
 
@@ -91,10 +91,8 @@ std::vector<json> parse_items_text(const std::string& text, const std::string& s
         }
         return out;
     }
-    std::istringstream in(text);
-    std::string line;
     int n = 0;
-    while (std::getline(in, line)) {
+    for (const std::string& line : split_lines(text)) {
         ++n;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         json j;

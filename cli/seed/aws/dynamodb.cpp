@@ -444,7 +444,8 @@ void seed_dynamodb(const SeedJob& job, SeedSink& sink) {
     const Value* tables = job.decl->spec.find("tables");
     if (!tables) return;
     const auto& list = tables->items();
-    for_each_parallel(job.target, list.size(), [&](AwsClient& c, std::size_t i) { seed_table(job, sink, c, list[i]); });
+    parallel_for(list.size(), pool_options(job.target), client_per_worker(job.target),
+                 [&](AwsClient& c, std::size_t i) { seed_table(job, sink, c, list[i]); });
 }
 
 // ---- declaration --------------------------------------------------------------------------

@@ -24,9 +24,8 @@ bool delete_all_aws_resources(const SeedTarget& target, const std::string& servi
         if (k->purge && (serves.empty() || std::find(serves.begin(), serves.end(), k->aws_service) != serves.end()))
             kinds.push_back(k);
     std::vector<char> ok(kinds.size(), 0);
-    for_each_parallel(target, kinds.size(), [&](AwsClient&, std::size_t i) {
-        ok[i] = kinds[i]->purge(target, service, sink) ? 1 : 0;
-    }, kinds.size());
+    parallel_for(kinds.size(), pool_options(target, kinds.size()),
+                 [&](std::size_t i) { ok[i] = kinds[i]->purge(target, service, sink) ? 1 : 0; });
     return std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; }) && !interrupted(target);
 }
 

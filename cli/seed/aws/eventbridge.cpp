@@ -158,7 +158,8 @@ void seed_eventbridge(const SeedJob& job, SeedSink& sink) {
     const Value* buses = job.decl->spec.find("buses");
     if (!buses) return;
     const auto& list = buses->items();
-    for_each_parallel(job.target, list.size(), [&](AwsClient& c, std::size_t i) { seed_bus(job, sink, c, list[i]); });
+    parallel_for(list.size(), pool_options(job.target), client_per_worker(job.target),
+                 [&](AwsClient& c, std::size_t i) { seed_bus(job, sink, c, list[i]); });
 }
 
 // ---- declaration --------------------------------------------------------------------------

@@ -10,12 +10,11 @@
 #include <mutex>
 #include <vector>
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "aws/xml.hpp"
+#include "util/digest.hpp"
 #include "util/error.hpp"
 #include "seed/aws/support.hpp"
 #include "seed/kind.hpp"
@@ -57,39 +56,25 @@ struct Digests {
     std::uint64_t size = 0;
 };
 
-std::string base64(const unsigned char* data, unsigned int len) {
-    std::string out(4 * ((len + 2) / 3), '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
 // MD5 (the ETag S3 gives a single PUT, and Content-MD5) and SHA-256 (the signed payload hash) in
 // one pass over the file, 256 KiB at a time.
 Digests file_digests(const std::string& path) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
     if (!f) throw Error(ErrorKind::seed, fmt::format("cannot read seed file {}: {}", path, std::strerror(errno)));
-    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> md5(EVP_MD_CTX_new(), EVP_MD_CTX_free),
-        sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!md5 || !sha || EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr) != 1 ||
-        EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorKind::internal, "MD5/SHA-256 failed (OpenSSL)");
+    StreamingDigest md5_of(StreamingDigest::Algorithm::md5), sha256_of(StreamingDigest::Algorithm::sha256);
     Digests d;
     std::vector<char> buf(256 * 1024);
     while (std::size_t n = std::fread(buf.data(), 1, buf.size(), f.get())) {
-        EVP_DigestUpdate(md5.get(), buf.data(), n);
-        EVP_DigestUpdate(sha.get(), buf.data(), n);
+        md5_of.update(std::string_view(buf.data(), n));
+        sha256_of.update(std::string_view(buf.data(), n));
         d.size += n;
     }
     if (std::ferror(f.get()))
         throw Error(ErrorKind::seed, fmt::format("cannot read seed file {}: {}", path, std::strerror(errno)));
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(md5.get(), out, &len);
-    d.md5_hex = sigv4::hex(std::string_view(reinterpret_cast<const char*>(out), len));
-    d.md5_base64 = base64(out, len);
-    EVP_DigestFinal_ex(sha.get(), out, &len);
-    d.sha256_hex = sigv4::hex(std::string_view(reinterpret_cast<const char*>(out), len));
+    std::string md5_raw = md5_of.finish();
+    d.md5_hex = hex(md5_raw);
+    d.md5_base64 = base64(md5_raw);
+    d.sha256_hex = hex(sha256_of.finish());
     return d;
 }
 
@@ -128,11 +113,11 @@ std::string list_etags(AwsClient& c, Bucket& b) {
         AwsResult r = c.s3("GET", b.name, {}, q);
         require_reachable(r, c);
         if (!r.ok()) return failure_detail(r, b.decl);
-        auto keys = xml_values(r.body, "Key");
-        auto etags = xml_values(r.body, "ETag");
-        for (std::size_t i = 0; i < keys.size() && i < etags.size(); ++i) b.etags[keys[i]] = strip_quotes(etags[i]);
-        if (xml_value(r.body, "IsTruncated") != "true") return {};
-        token = xml_value(r.body, "NextContinuationToken");
+        XmlDocument doc(r.body);
+        for (const XmlElement& o : doc.root().children("Contents"))
+            b.etags[o.child_text("Key")] = strip_quotes(o.child_text("ETag"));
+        if (doc.root().child_text("IsTruncated") != "true") return {};
+        token = doc.root().child_text("NextContinuationToken");
         if (token.empty()) return {};
     }
 }
@@ -222,8 +207,8 @@ void seed_s3(const SeedJob& job, SeedSink& sink) {
         if (const Value* objs = b.decl->find("objects"))
             for (const auto& e : objs->entries()) b.objects[e.key] = Object{e.value.text(), {}};
     }
-    for_each_parallel(job.target, buckets.size(),
-                      [&](AwsClient& c, std::size_t i) { prepare_bucket(job, sink, c, buckets[i]); });
+    parallel_for(buckets.size(), pool_options(job.target), client_per_worker(job.target),
+                 [&](AwsClient& c, std::size_t i) { prepare_bucket(job, sink, c, buckets[i]); });
 
     struct Put {
         Bucket* bucket;
@@ -236,7 +221,8 @@ void seed_s3(const SeedJob& job, SeedSink& sink) {
         for (const auto& [key, object] : b.objects) puts.push_back({&b, &key, &object});
     }
     std::mutex mu;
-    for_each_parallel(job.target, puts.size(), [&](AwsClient& c, std::size_t i) {
+    auto workers = pool_options(job.target);
+    parallel_for(puts.size(), workers, client_per_worker(job.target), [&](AwsClient& c, std::size_t i) {
         const Put& p = puts[i];
         auto listed = p.bucket->etags.find(*p.key);
         bool exists = listed != p.bucket->etags.end();
@@ -325,14 +311,17 @@ bool empty_bucket(AwsPurge& p, AwsClient& c, const std::string& bucket) {
             p.failed("bucket " + bucket, l);
             return false;
         }
-        auto keys = xml_values(l.body, "Key");
-        auto versions = xml_values(l.body, "VersionId");
-        if (keys.empty()) return true;
+        // <ListVersionsResult>: a <Version> or <DeleteMarker> per key and version.
+        std::vector<XmlElement> entries;
+        XmlDocument listed(l.body);
+        for (const XmlElement& e : listed.root().children())
+            if (e.name() == "Version" || e.name() == "DeleteMarker") entries.push_back(e);
+        if (entries.empty()) return true;
         std::string body = "<Delete><Quiet>true</Quiet>";
-        for (std::size_t i = 0; i < keys.size(); ++i) {
-            body += "<Object><Key>" + xml_escape(keys[i]) + "</Key>";
-            if (i < versions.size() && versions[i] != "null" && !versions[i].empty())
-                body += "<VersionId>" + xml_escape(versions[i]) + "</VersionId>";
+        for (const XmlElement& e : entries) {
+            body += "<Object><Key>" + xml_escape(e.child_text("Key")) + "</Key>";
+            std::string version = e.child_text("VersionId");
+            if (version != "null" && !version.empty()) body += "<VersionId>" + xml_escape(version) + "</VersionId>";
             body += "</Object>";
         }
         body += "</Delete>";
@@ -343,11 +332,13 @@ bool empty_bucket(AwsPurge& p, AwsClient& c, const std::string& bucket) {
             p.failed("objects of " + bucket, d);
             return false;
         }
-        if (!xml_values(d.body, "Error").empty()) {
+        // <DeleteResult>: an <Error> (Key, Code, Message) per object it could not delete.
+        XmlDocument result(d.body);
+        if (XmlElement error = result.root().child("Error")) {
             AwsResult e = d;
             e.status = 400;
-            e.code = xml_value(d.body, "Code");
-            e.message = xml_value(d.body, "Message");
+            e.code = error.child_text("Code");
+            e.message = error.child_text("Message");
             p.failed("objects of " + bucket, e);
             return false;
         }
@@ -361,7 +352,10 @@ bool purge_s3(const SeedTarget& target, const std::string& service, SeedSink& si
         [&](AwsClient& c, std::vector<std::string>& names) {
             AwsResult r = c.s3("GET", "");
             if (p.list_failed(r, c)) return false;
-            names = xml_values(r.body, "Name");
+            // <ListAllMyBucketsResult><Buckets><Bucket><Name>
+            XmlDocument listed(r.body);
+            for (const XmlElement& b : listed.root().child("Buckets").children("Bucket"))
+                names.push_back(b.child_text("Name"));
             return true;
         },
         [&](AwsClient& c, const std::string& bucket) {

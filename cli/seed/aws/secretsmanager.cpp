@@ -85,7 +85,8 @@ void seed_secretsmanager(const SeedJob& job, SeedSink& sink) {
     const Value* secrets = job.decl->spec.find("secrets");
     if (!secrets) return;
     const auto& list = secrets->items();
-    for_each_parallel(job.target, list.size(), [&](AwsClient& c, std::size_t i) { seed_secret(job, sink, c, list[i]); });
+    parallel_for(list.size(), pool_options(job.target), client_per_worker(job.target),
+                 [&](AwsClient& c, std::size_t i) { seed_secret(job, sink, c, list[i]); });
 }
 
 // ---- declaration --------------------------------------------------------------------------

@@ -26,10 +26,9 @@ constexpr std::string_view kService = "sns";
 
 // <entry><key>K</key><value>V</value></entry> lists (GetTopicAttributes, GetSubscriptionAttributes).
 std::map<std::string, std::string> entries_of(const std::string& body) {
-    auto keys = xml_values(body, "key");
-    auto values = xml_values(body, "value");
+    XmlDocument doc(body);
     std::map<std::string, std::string> out;
-    for (std::size_t i = 0; i < keys.size() && i < values.size(); ++i) out[keys[i]] = values[i];
+    for (const XmlElement& e : doc.root().descendants("entry")) out[e.child_text("key")] = e.child_text("value");
     return out;
 }
 
@@ -138,9 +137,10 @@ struct TopicSeeder {
         require_reachable(l, c);
         std::map<std::string, std::string> have;
         if (l.ok()) {
-            auto keys = xml_values(l.body, "Key");
-            auto values = xml_values(l.body, "Value");
-            for (std::size_t i = 0; i < keys.size() && i < values.size(); ++i) have[keys[i]] = values[i];
+            // <Tags><member><Key/><Value/></member>...
+            XmlDocument doc(l.body);
+            for (const XmlElement& m : doc.root().descendants("member"))
+                have[m.child_text("Key")] = m.child_text("Value");
         }
         QueryParams p{{"ResourceArn", arn}};
         int m = 0;
@@ -176,11 +176,11 @@ struct TopicSeeder {
         AwsResult l = c.call_query(kService, "ListSubscriptionsByTopic", {{"TopicArn", topic_arn}});
         require_reachable(l, c);
         if (!l.ok()) return report(sink, job, resource, Outcome::failed, failure_detail(l, &s));
-        auto sub_arns = xml_values(l.body, "SubscriptionArn");
-        auto endpoints = xml_values(l.body, "Endpoint");
+        // <Subscriptions><member><SubscriptionArn/>...<Endpoint/></member>...
+        XmlDocument listed(l.body);
         std::string sub_arn;
-        for (std::size_t i = 0; i < sub_arns.size() && i < endpoints.size(); ++i)
-            if (endpoints[i] == endpoint) sub_arn = sub_arns[i];
+        for (const XmlElement& m : listed.root().descendants("member"))
+            if (m.child_text("Endpoint") == endpoint) sub_arn = m.child_text("SubscriptionArn");
 
         if (sub_arn.empty()) {
             QueryParams p{{"TopicArn", topic_arn}, {"Protocol", "sqs"}, {"Endpoint", endpoint},
@@ -232,9 +232,8 @@ void seed_sns(const SeedJob& job, SeedSink& sink) {
     auto existing = list_topics(c, failed_with);
     if (!existing) return report(sink, job, "topics", Outcome::failed, failure_detail(failed_with, topics));
     const auto& items = topics->items();
-    for_each_parallel(job.target, items.size(), [&](AwsClient& cl, std::size_t i) {
-        TopicSeeder{job, sink, cl, *existing}.run(items[i]);
-    }, 4);
+    parallel_for(items.size(), pool_options(job.target, 4), client_per_worker(job.target),
+                 [&](AwsClient& cl, std::size_t i) { TopicSeeder{job, sink, cl, *existing}.run(items[i]); });
 }
 
 // ---- declaration --------------------------------------------------------------------------

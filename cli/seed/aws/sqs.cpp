@@ -2,7 +2,6 @@
 // waves, so that a dead-letter queue exists (and its ARN is known) before the queues whose
 // RedrivePolicy names it; the queues of one wave are seeded concurrently.
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -14,6 +13,7 @@
 #include "seed/aws/support.hpp"
 #include "seed/kind.hpp"
 #include "seed/check.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 
@@ -27,11 +27,6 @@ constexpr std::string_view kService = "sqs";
 bool queue_missing(const AwsResult& r) {
     return r.code == "QueueDoesNotExist" || r.code == "AWS.SimpleQueueService.NonExistentQueue" ||
            r.code == "NonExistentQueue";
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 // Attribute values as SQS returns them: strings; booleans in any case.
@@ -48,7 +43,7 @@ bool same_attribute(const std::string& name, const std::string& want, const std:
             return want == have;
         }
     }
-    return want == have || lower(want) == lower(have);
+    return want == have || iequals(want, have);
 }
 
 struct QueueOutcome {
@@ -82,7 +77,8 @@ public:
                            fmt::format("dead-letter queues form a cycle (through {})", dead_letter_name(list[i])));
                 return;
             }
-            for_each_parallel(job_.target, wave.size(), [&](AwsClient& c, std::size_t w) {
+            auto workers = pool_options(job_.target);
+            parallel_for(wave.size(), workers, client_per_worker(job_.target), [&](AwsClient& c, std::size_t w) {
                 const Value& q = list[wave[w]];
                 QueueOutcome o = seed_queue(c, q);
                 std::lock_guard<std::mutex> lock(mu_);

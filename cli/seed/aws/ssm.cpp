@@ -99,7 +99,7 @@ void seed_ssm_impl(const SeedJob& job, SeedSink& sink) {
     std::vector<std::string> read_failed(params.size());
     std::mutex mu;
     std::size_t batches = (params.size() + 9) / 10;
-    for_each_parallel(job.target, batches, [&](AwsClient& c, std::size_t b) {
+    parallel_for(batches, pool_options(job.target), client_per_worker(job.target), [&](AwsClient& c, std::size_t b) {
         json names = json::array();
         for (std::size_t i = b * 10; i < std::min(params.size(), b * 10 + 10); ++i) names.push_back(params[i].name);
         AwsResult r = c.call_json(kService, "GetParameters", {{"Names", names}, {"WithDecryption", true}});
@@ -113,7 +113,8 @@ void seed_ssm_impl(const SeedJob& job, SeedSink& sink) {
         for (const auto& p : r.json().value("Parameters", json::array())) existing[jstr(p, "Name")] = p;
     });
 
-    for_each_parallel(job.target, params.size(), [&](AwsClient& c, std::size_t i) {
+    auto workers = pool_options(job.target);
+    parallel_for(params.size(), workers, client_per_worker(job.target), [&](AwsClient& c, std::size_t i) {
         const Param& p = params[i];
         std::string resource = "parameter " + p.name;
         if (!read_failed[i].empty()) {
@@ -170,14 +171,14 @@ bool purge_ssm(const SeedTarget& target, const std::string& service, SeedSink& s
         token = jstr(body, "NextToken");
     } while (!token.empty());
     std::size_t batches = (names.size() + 9) / 10;
-    for_each_parallel(target, batches, [&](AwsClient& cl, std::size_t b) {
+    parallel_for(batches, pool_options(target, 4), client_per_worker(target), [&](AwsClient& cl, std::size_t b) {
         json batch = json::array();
         for (std::size_t i = b * 10; i < std::min(names.size(), b * 10 + 10); ++i) batch.push_back(names[i]);
         AwsResult r = cl.call_json("ssm", "DeleteParameters", {{"Names", batch}});
         require_reachable(r, cl);
         if (!r.ok()) return p.failed(fmt::format("{} parameters", batch.size()), r);
         for (const auto& n : batch) p.removed("parameter " + n.get<std::string>());
-    }, 4);
+    });
     return p.ok();
 }
 

@@ -1,15 +1,14 @@
 #include "seed/aws/support.hpp"
-#include "util/thread_group.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <exception>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+
+#include "util/digest.hpp"
 
 namespace devenv::aws_seed {
 
@@ -29,41 +28,11 @@ AwsConfig config_for(const SeedTarget& target) {
 
 bool interrupted(const SeedTarget& target) { return target.interrupted && target.interrupted->load(); }
 
-void for_each_parallel(const SeedTarget& target, std::size_t count,
-                       const std::function<void(AwsClient&, std::size_t)>& fn, std::size_t max_workers) {
-    if (count == 0) return;
-    AwsConfig cfg = config_for(target);
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
-    std::exception_ptr first_error;
-    std::mutex mu;
-    auto work = [&] {
-        AwsClient client(cfg);
-        for (;;) {
-            if (stop.load() || interrupted(target)) return;
-            std::size_t i = next.fetch_add(1);
-            if (i >= count) return;
-            try {
-                fn(client, i);
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(mu);
-                if (!first_error) first_error = std::current_exception();
-                stop = true;
-                return;
-            }
-        }
-    };
-    std::size_t n = std::min(count, std::max<std::size_t>(1, max_workers));
-    if (n == 1) {
-        work();
-    } else {
-        ThreadGroup threads;
-        threads.reserve(n);
-        for (std::size_t t = 0; t < n; ++t) threads.spawn(work);
-        threads.join();
-    }
-    if (first_error) std::rethrow_exception(first_error);
+ParallelOptions pool_options(const SeedTarget& target, std::size_t max_workers) {
+    return ParallelOptions{max_workers, target.interrupted};
 }
+
+ClientPerWorker client_per_worker(const SeedTarget& target) { return ClientPerWorker{config_for(target)}; }
 
 void require_reachable(const AwsResult& r, const AwsClient& client) {
     if (r.status != 0) return;
@@ -113,27 +82,9 @@ std::string text(const Value* v, std::string fallback) {
     return v->text();
 }
 
-namespace {
-std::string md5_raw(std::string_view data) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), out, &len, EVP_md5(), nullptr);
-    return std::string(reinterpret_cast<const char*>(out), len);
-}
-}  // namespace
+std::string md5_hex(std::string_view data) { return hex(md5(data)); }
 
-std::string md5_hex(std::string_view data) {
-    std::string raw = md5_raw(data), out;
-    for (char c : raw) out += fmt::format("{:02x}", static_cast<unsigned char>(c));
-    return out;
-}
-
-std::string md5_base64(std::string_view data) {
-    std::string raw = md5_raw(data);
-    unsigned char out[64];
-    int n = EVP_EncodeBlock(out, reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
-    return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
-}
+std::string md5_base64(std::string_view data) { return base64(md5(data)); }
 
 bool backoff(const SeedTarget& target, int attempt) {
     if (interrupted(target)) return false;
@@ -198,7 +149,8 @@ void AwsPurge::each(const std::function<bool(AwsClient&, std::vector<std::string
     AwsClient c(config_for(target_));
     std::vector<std::string> names;
     if (!list(c, names)) return;
-    for_each_parallel(target_, names.size(), [&](AwsClient& cl, std::size_t i) { del(cl, names[i]); }, 4);
+    parallel_for(names.size(), pool_options(target_, 4), client_per_worker(target_),
+                 [&](AwsClient& cl, std::size_t i) { del(cl, names[i]); });
 }
 
 bool AwsPurge::ok() const { return failures_ == 0 && !interrupted(target_); }

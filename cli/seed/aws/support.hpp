@@ -1,6 +1,6 @@
 #pragma once
 // What the AWS seed kinds (seed/aws/KIND.cpp) share: the client configuration for a target
-// (LocalStack, moto, MinIO), a small worker pool with one AwsClient per thread, reporting
+// (LocalStack, moto, MinIO), one AwsClient per worker of util/parallel.hpp's pool, reporting
 // helpers, reading of the validated declaration's scalars, and the deletion half of a purge.
 #include <atomic>
 #include <cstddef>
@@ -13,6 +13,7 @@
 
 #include "aws/client.hpp"
 #include "seed/seed.hpp"
+#include "util/parallel.hpp"
 
 namespace devenv::aws_seed {
 
@@ -22,11 +23,15 @@ AwsConfig config_for(const SeedTarget& target);
 
 bool interrupted(const SeedTarget& target);
 
-// Runs fn(client, i) for every i in [0, count) on up to max_workers threads, each with its own
-// client. Stops handing out work once the target is interrupted. An exception (an unreachable
-// service) stops the other workers and is rethrown here after they finish.
-void for_each_parallel(const SeedTarget& target, std::size_t count,
-                       const std::function<void(AwsClient&, std::size_t)>& fn, std::size_t max_workers = 8);
+// util/parallel.hpp's pool over a target: at most max_workers threads, none taking more work
+// once the target is interrupted; each worker with its own client:
+//   parallel_for(n, pool_options(target), client_per_worker(target), [&](AwsClient& c, std::size_t i) {...});
+ParallelOptions pool_options(const SeedTarget& target, std::size_t max_workers = 8);
+struct ClientPerWorker {
+    AwsConfig config;
+    AwsClient operator()() const { return AwsClient(config); }
+};
+ClientPerWorker client_per_worker(const SeedTarget& target);
 
 // Throws Error(seed) when the transport failed (nothing answered at the endpoint); a call that
 // got any HTTP answer returns normally.

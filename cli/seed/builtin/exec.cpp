@@ -9,14 +9,6 @@ namespace devenv {
 
 namespace {
 
-std::string last_lines(const std::string& text, std::size_t n) {
-    std::vector<std::string> lines;
-    for (auto& l : split(text, '\n'))
-        if (!trim(l).empty()) lines.push_back(l);
-    if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(n));
-    return join(lines, " | ");
-}
-
 void seed_exec(const SeedJob& job, SeedSink& sink) {
     const SeedDecl& d = *job.decl;
     for (const auto& step : d.spec.items()) {

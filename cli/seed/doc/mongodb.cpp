@@ -7,6 +7,7 @@
 
 #include "seed/data_support.hpp"
 #include "seed/kind.hpp"
+#include "util/strings.hpp"
 
 namespace devenv {
 
@@ -92,21 +93,6 @@ Outcome outcome_from(const std::string& name) {
     return Outcome::failed;
 }
 
-std::string tail_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto nl = text.find('\n', pos);
-        if (nl == std::string::npos) nl = text.size();
-        if (nl > pos) lines.push_back(text.substr(pos, nl - pos));
-        pos = nl + 1;
-    }
-    std::string out;
-    for (std::size_t i = lines.size() > 3 ? lines.size() - 3 : 0; i < lines.size(); ++i)
-        out += (out.empty() ? "" : " | ") + lines[i];
-    return out;
-}
-
 void run_script(const SeedJob& job, SeedSink& sink, const std::string& mode) {
     const Value& spec = job.decl->spec;
     nlohmann::ordered_json decl;  // ordered: a compound index's key order matters
@@ -132,7 +118,7 @@ void run_script(const SeedJob& job, SeedSink& sink, const std::string& mode) {
     ExecResult r = job.target.exec({"mongosh", "--quiet", "--norc", "--eval", script});
     auto at = r.out.rfind(kMarker);
     if (at == std::string::npos) {
-        std::string why = tail_lines(r.err.empty() ? r.out : r.err);
+        std::string why = last_lines(r.err.empty() ? r.out : r.err, 3);
         return report(sink, job, "mongosh", Outcome::failed,
                       fmt::format("exited with code {}{}", r.exit_code, why.empty() ? "" : ": " + why));
     }

@@ -83,7 +83,7 @@ void seed_secret(const SeedJob& job, SeedSink& sink, const SecretDecl& s) {
 
 void seed_vault(const SeedJob& job, SeedSink& sink) {
     auto secrets = declared_secrets(job);
-    run_parallel(secrets.size(), [&](std::size_t i) {
+    parallel_for(secrets.size(), ParallelOptions{}, [&](std::size_t i) {
         if (!interrupted(job.target)) seed_secret(job, sink, secrets[i]);
     });
 }

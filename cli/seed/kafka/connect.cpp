@@ -178,7 +178,7 @@ void seed_connector(const SeedJob& job, SeedSink& sink, const ConnectorDecl& c) 
 
 void seed_connect(const SeedJob& job, SeedSink& sink) {
     auto connectors = declared_connectors(job, sink);
-    run_parallel(connectors.size(), [&](std::size_t i) {
+    parallel_for(connectors.size(), ParallelOptions{}, [&](std::size_t i) {
         if (!interrupted(job.target)) seed_connector(job, sink, connectors[i]);
     });
 }

@@ -80,7 +80,7 @@ void seed_schema_registry(const SeedJob& job, SeedSink& sink) {
             }
             subjects.push_back(std::move(d));
         }
-    run_parallel(subjects.size(), [&](std::size_t i) {
+    parallel_for(subjects.size(), ParallelOptions{}, [&](std::size_t i) {
         if (!interrupted(job.target)) seed_subject(job, sink, subjects[i]);
     });
 }

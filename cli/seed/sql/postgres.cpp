@@ -12,6 +12,7 @@
 #include "seed/kind.hpp"
 #include "seed/sql/postgres.hpp"
 #include "state/state.hpp"
+#include "util/digest.hpp"
 
 namespace devenv {
 
@@ -223,13 +224,13 @@ void seed_postgres_databases(const SeedJob& job, SeedSink& sink, PgConn& admin,
             report(sink, job, "database " + db.find("name")->text(), Outcome::failed, e.message());
         }
     }
-    run_parallel(ready.size(), [&](std::size_t i) {
+    parallel_for(ready.size(), ParallelOptions{4, nullptr}, [&](std::size_t i) {
         try {
             seed_database_content(job, sink, *ready[i]);
         } catch (const Error& e) {
             report(sink, job, "database " + ready[i]->find("name")->text(), Outcome::failed, e.message());
         }
-    }, 4);
+    });
 }
 
 namespace {

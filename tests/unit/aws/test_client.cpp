@@ -5,21 +5,24 @@
 #include <unistd.h>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "aws/client.hpp"
 #include "aws/ping.hpp"
-#include "fake_http_server.hpp"
+#include "http_test_server.hpp"
+#include "util/digest.hpp"
 #include "util/error.hpp"
 
 using namespace devenv;
 using devenv::test::drop_connection;
 using devenv::test::reply;
-using devenv::test::FakeHttpServer;
-using devenv::test::Seen;
+using devenv::test::HttpTestServer;
+using devenv::test::SeenRequest;
 using namespace std::chrono;
 
 namespace {
 
-AwsConfig config_for(const FakeHttpServer& server) {
+AwsConfig config_for(const HttpTestServer& server) {
     AwsConfig c;
     c.endpoint = server.endpoint();
     c.first_backoff = milliseconds{5};  // keep the suite fast; the doubling is what is tested
@@ -35,7 +38,7 @@ sys_seconds parse_amz_date(const std::string& s) {  // 20150830T123600Z
 
 // Re-signs what the server received with the headers the client said it signed: proves the
 // request went out exactly as signed (Host, path, body untouched by the transport).
-std::string resign(const Seen& seen, const std::string& service, bool s3,
+std::string resign(const SeenRequest& seen, const std::string& service, bool s3,
                    const std::string& region = "us-east-1") {
     std::string auth = seen.header("Authorization");
     auto sh = auth.find("SignedHeaders=");
@@ -67,7 +70,7 @@ std::string resign(const Seen& seen, const std::string& service, bool s3,
 TEST_SUITE("aws.client") {
 
 TEST_CASE("JSON protocol: target, content type, credential scope, body") {
-    FakeHttpServer server({reply(200, R"({"TableNames":[]})", {{"Content-Type", "application/x-amz-json-1.0"}})});
+    HttpTestServer server({reply(200, R"({"TableNames":[]})", {{"Content-Type", "application/x-amz-json-1.0"}})});
     AwsClient client(config_for(server));
     AwsResult r = client.call_json("dynamodb", "ListTables", {{"Limit", 1}});
     CHECK(r.ok());
@@ -88,7 +91,7 @@ TEST_CASE("JSON protocol: target, content type, credential scope, body") {
 }
 
 TEST_CASE("JSON 1.1 services and their target prefixes") {
-    FakeHttpServer server({reply(200, "{}")});
+    HttpTestServer server({reply(200, "{}")});
     AwsClient client(config_for(server));
     CHECK(client.call_json("ssm", "DescribeParameters").ok());
     CHECK(client.call_json("cognito-idp", "ListUserPools", {{"MaxResults", 1}}).ok());
@@ -104,7 +107,7 @@ TEST_CASE("JSON 1.1 services and their target prefixes") {
 }
 
 TEST_CASE("a 4xx is returned at once with the AWS code and message") {
-    FakeHttpServer server({reply(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceInUseException",)"
+    HttpTestServer server({reply(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceInUseException",)"
                                       R"("message":"Table already exists: t"})")});
     AwsClient client(config_for(server));
     AwsResult r = client.call_json("dynamodb", "CreateTable", {{"TableName", "t"}});
@@ -118,7 +121,7 @@ TEST_CASE("a 4xx is returned at once with the AWS code and message") {
 }
 
 TEST_CASE("error code from x-amzn-ErrorType when the body has none") {
-    FakeHttpServer server({reply(404, "", {{"x-amzn-ErrorType", "ResourceNotFoundException:http://internal/"}})});
+    HttpTestServer server({reply(404, "", {{"x-amzn-ErrorType", "ResourceNotFoundException:http://internal/"}})});
     AwsClient client(config_for(server));
     AwsResult r = client.call_json("secretsmanager", "DescribeSecret", {{"SecretId", "x"}});
     CHECK(r.code == "ResourceNotFoundException");
@@ -128,7 +131,7 @@ TEST_CASE("error code from x-amzn-ErrorType when the body has none") {
 TEST_CASE("5xx, throttling and dropped connections are retried") {
     // The drop comes first: on a reused connection libcurl itself resends once, which would hide
     // the client's own retry from this count.
-    FakeHttpServer server({drop_connection(), reply(500, R"({"__type":"InternalFailure"})"),
+    HttpTestServer server({drop_connection(), reply(500, R"({"__type":"InternalFailure"})"),
                            reply(400, R"({"__type":"ThrottlingException","message":"slow down"})"),
                            reply(200, "{}")});
     AwsClient client(config_for(server));
@@ -139,7 +142,7 @@ TEST_CASE("5xx, throttling and dropped connections are retried") {
 }
 
 TEST_CASE("retries stop after max_attempts with a doubling, jittered backoff") {
-    FakeHttpServer server({reply(503, "<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>")});
+    HttpTestServer server({reply(503, "<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>")});
     AwsConfig cfg = config_for(server);
     cfg.first_backoff = milliseconds{20};
     AwsClient client(cfg);
@@ -156,11 +159,8 @@ TEST_CASE("retries stop after max_attempts with a doubling, jittered backoff") {
 }
 
 TEST_CASE("a refused connection is not retried") {
-    int port = 0;
-    {
-        FakeHttpServer gone({reply(200, "")});
-        port = gone.port();
-    }
+    test::ClosedPort gone;
+    int port = gone.port();
     AwsConfig cfg;
     cfg.endpoint = fmt::format("http://127.0.0.1:{}", port);
     AwsClient client(cfg);
@@ -172,7 +172,7 @@ TEST_CASE("a refused connection is not retried") {
 }
 
 TEST_CASE("query protocol: form body, sts scope, XML error") {
-    FakeHttpServer server({reply(403, "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
+    HttpTestServer server({reply(403, "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
                                       "<Message>bad &amp; wrong</Message></Error></ErrorResponse>")});
     AwsClient client(config_for(server));
     AwsResult r = client.call_query("sts", "AssumeRole", {{"RoleArn", "arn:aws:iam::1:role/x"}, {"RoleSessionName", "a b"}});
@@ -188,7 +188,7 @@ TEST_CASE("query protocol: form body, sts scope, XML error") {
 }
 
 TEST_CASE("S3: path-style, encoded key, signed payload hash") {
-    FakeHttpServer server({reply(200, "")});
+    HttpTestServer server({reply(200, "")});
     AwsConfig cfg = config_for(server);
     cfg.region = "eu-west-1";
     AwsClient client(cfg);
@@ -199,7 +199,7 @@ TEST_CASE("S3: path-style, encoded key, signed payload hash") {
     CHECK(seen[0].method == "PUT");
     CHECK(seen[0].target == "/my-bucket/dir/a%20b%2Bc.txt");
     CHECK(seen[0].body == "hello");
-    CHECK(seen[0].header("x-amz-content-sha256") == sigv4::sha256_hex("hello"));
+    CHECK(seen[0].header("x-amz-content-sha256") == sha256_hex("hello"));
     const std::string auth = seen[0].header("Authorization");
     CHECK(auth.find("/eu-west-1/s3/aws4_request") != std::string::npos);
     CHECK(auth.find("x-amz-content-sha256") != std::string::npos);
@@ -207,7 +207,7 @@ TEST_CASE("S3: path-style, encoded key, signed payload hash") {
 }
 
 TEST_CASE("S3: a body streamed from a file is sent whole and signed with the given hash") {
-    FakeHttpServer server({reply(200, ""), reply(500, ""), reply(200, "")});
+    HttpTestServer server({reply(200, ""), reply(500, ""), reply(200, "")});
     AwsConfig cfg = config_for(server);
     AwsClient client(cfg);
     std::string bytes;
@@ -217,7 +217,7 @@ TEST_CASE("S3: a body streamed from a file is sent whole and signed with the giv
     REQUIRE(fd >= 0);
     REQUIRE(write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
     close(fd);
-    FileBody body{path, sigv4::sha256_hex(bytes), bytes.size()};
+    FileBody body{path, sha256_hex(bytes), bytes.size()};
     AwsResult r = client.s3_put_file("my-bucket", "big/100% done.bin", body, {{"Content-Type", "application/octet-stream"}});
     CHECK(r.ok());
     // A retried upload reads the file again from its start.
@@ -232,7 +232,7 @@ TEST_CASE("S3: a body streamed from a file is sent whole and signed with the giv
     CHECK(seen[0].body == bytes);
     CHECK(seen[0].header("Content-Length") == std::to_string(bytes.size()));
     CHECK(seen[0].header("Transfer-Encoding").empty());
-    CHECK(seen[0].header("x-amz-content-sha256") == sigv4::sha256_hex(bytes));
+    CHECK(seen[0].header("x-amz-content-sha256") == sha256_hex(bytes));
     CHECK(seen[0].header("Authorization") == resign(seen[0], "s3", true));
     CHECK(seen[2].body == bytes);
     // A file that cannot be read is a transport failure of this call, not a crash.
@@ -242,7 +242,7 @@ TEST_CASE("S3: a body streamed from a file is sent whole and signed with the giv
 }
 
 TEST_CASE("S3: keys with dot segments go out as signed (libcurl does not squash them)") {
-    FakeHttpServer server({reply(200, "")});
+    HttpTestServer server({reply(200, "")});
     AwsClient client(config_for(server));
     AwsResult r = client.s3("PUT", "my-bucket", "./a/../b//c.txt", {}, "x");
     CHECK(r.ok());
@@ -253,7 +253,7 @@ TEST_CASE("S3: keys with dot segments go out as signed (libcurl does not squash 
 }
 
 TEST_CASE("a borrowed HttpClient is used and kept") {
-    FakeHttpServer server({reply(200, "{}")});
+    HttpTestServer server({reply(200, "{}")});
     HttpClient http;
     {
         AwsClient a(config_for(server), http);

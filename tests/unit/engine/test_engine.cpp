@@ -2,7 +2,6 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,6 +14,7 @@
 #include "engine/compose.hpp"
 #include "engine/docker_api.hpp"
 #include "engine/docker_stream.hpp"
+#include "http_test_server.hpp"
 #include "util/error.hpp"
 
 using namespace devenv;
@@ -82,17 +82,10 @@ TEST_SUITE("engine") {
             ::unlink(path.c_str());
         }
         SUBCASE("a TCP port nobody listens on") {
-            int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-            sockaddr_in a{};
-            a.sin_family = AF_INET;
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-            socklen_t len = sizeof a;
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-            std::string host = "tcp://127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+            test::ClosedPort closed;
+            std::string host = "tcp://127.0.0.1:" + std::to_string(closed.port());
             DockerApi api(host);
             check_unreachable_fast(api, "cannot reach the Docker engine at " + host + ": ");
-            ::close(fd);
         }
     }
 

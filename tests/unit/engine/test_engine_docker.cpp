@@ -3,8 +3,6 @@
 // (scripts/build-standin-images.sh). Every case uses its own Compose project and removes it.
 #include <doctest/doctest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,6 +16,7 @@
 
 #include "engine/compose.hpp"
 #include "engine/docker_api.hpp"
+#include "http_test_server.hpp"
 #include "util/error.hpp"
 
 using namespace devenv;
@@ -65,18 +64,6 @@ const ContainerInfo* find_service(const std::vector<ContainerInfo>& list, const 
     for (const auto& c : list)
         if (c.service == service) return &c;
     return nullptr;
-}
-
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 template <typename F>
@@ -283,7 +270,7 @@ TEST_SUITE("engine.docker") {
             }
         }
         SUBCASE("a port two services both want: up fails, the engine says why") {
-            int port = free_port();
+            int port = test::unused_port();
             TestProject t("clash", fmt::format(R"(services:
   a:
     image: devenv-standin/redis:8

@@ -11,26 +11,13 @@
 #include "aws/xml.hpp"
 #include "engine/docker_json.hpp"
 #include "net/http.hpp"
+#include "test_helpers.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "yaml/yaml.hpp"
 
 using namespace devenv;
-
-namespace {
-
-template <class Fn>
-std::string error_of(Fn fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.message();
-    }
-    FAIL("no error thrown");
-    return {};
-}
-
-}  // namespace
+using devenv::test::error_of;
 
 TEST_SUITE("hardening") {
     TEST_CASE("fuzz_yaml_roundtrip: NUL bytes are refused, not read as BOM-less UTF-32 (regress-leading-nul)") {

@@ -6,26 +6,16 @@
 
 #include "engine/docker_stream.hpp"
 #include "util/dotenv.hpp"
+#include "test_helpers.hpp"
 #include "util/error.hpp"
 #include "util/interpolate.hpp"
 #include "util/strings.hpp"
 #include "yaml/yaml.hpp"
 
 using namespace devenv;
+using devenv::test::error_of;
 
 namespace {
-
-// The message of the Error that `fn` throws; fails the test when it throws none.
-template <class Fn>
-std::string error_of(Fn fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.message();
-    }
-    FAIL("no error thrown");
-    return {};
-}
 
 std::string alias_bomb() {
     // Nine levels of ten aliases each: 10^9 nodes when expanded, from about 600 bytes.

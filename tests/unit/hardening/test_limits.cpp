@@ -136,7 +136,7 @@ TEST_SUITE("hardening") {
     }
 
     TEST_CASE("limits: interpolation outside a budget still caps one value") {
-        VarLookup big = [](std::string_view) -> std::optional<std::string> { return std::string(1u << 20, 'x'); };
+        EnvLookup big = [](std::string_view) -> std::optional<std::string> { return std::string(1u << 20, 'x'); };
         std::string input;
         for (int i = 0; i < 40; ++i) input += "${A}";
         InterpolationResult r = try_interpolate(input, big);

@@ -1,37 +1,21 @@
 #include <doctest/doctest.h>
 
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <string>
 
-#include "local_http_server.hpp"
+#include "http_test_server.hpp"
 #include "net/http.hpp"
 
 using namespace devenv;
-using devenv::net_test::LocalHttpServer;
-using devenv::net_test::Reply;
-using devenv::net_test::SeenRequest;
+using devenv::test::ClosedPort;
+using devenv::test::HttpTestServer;
+using devenv::test::Reply;
+using devenv::test::SeenRequest;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A port nothing listens on: bound (so nobody else takes it meanwhile) but never listening.
-struct ClosedPort {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    int port = 0;
-    ClosedPort() {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        socklen_t len = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-    }
-    ~ClosedPort() { ::close(fd); }
-};
 
 HttpRequest get(const std::string& url) {
     HttpRequest r;
@@ -43,7 +27,7 @@ HttpRequest get(const std::string& url) {
 
 TEST_SUITE("net.http") {
     TEST_CASE("several requests on one client share one kept-alive connection") {
-        LocalHttpServer server([](const SeenRequest& r) {
+        HttpTestServer server([](const SeenRequest& r) {
             return Reply{200, {{"X-Echo-Target", r.target}}, "hello " + r.target};
         });
         HttpClient http;
@@ -59,7 +43,7 @@ TEST_SUITE("net.http") {
     }
 
     TEST_CASE("method, request headers and body are sent; response headers are captured") {
-        LocalHttpServer server([](const SeenRequest& r) {
+        HttpTestServer server([](const SeenRequest& r) {
             return Reply{r.method == "PUT" ? 201 : 404, {{"Content-Type", "application/json"}, {"X-Two", " a b "}},
                          r.body};
         });
@@ -105,7 +89,7 @@ TEST_SUITE("net.http") {
     }
 
     TEST_CASE("a slow answer times out: status 0 and the reason, within the timeout") {
-        LocalHttpServer server([](const SeenRequest&) {
+        HttpTestServer server([](const SeenRequest&) {
             Reply r;
             r.delay = 3000ms;
             return r;
@@ -127,14 +111,14 @@ TEST_SUITE("net.http") {
         ClosedPort closed;
         HttpClient http;
         auto t0 = std::chrono::steady_clock::now();
-        auto resp = http.send(get("http://127.0.0.1:" + std::to_string(closed.port) + "/"));
+        auto resp = http.send(get("http://127.0.0.1:" + std::to_string(closed.port()) + "/"));
         CHECK(std::chrono::steady_clock::now() - t0 < 500ms);
         CHECK(resp.status == 0);
         CHECK_FALSE(resp.error.empty());
         CHECK(resp.body.empty());
 
         SUBCASE("and the same client works afterwards") {
-            LocalHttpServer server([](const SeenRequest&) { return Reply{204, {}, ""}; });
+            HttpTestServer server([](const SeenRequest&) { return Reply{204, {}, ""}; });
             CHECK(http.send(get(server.url())).status == 204);
         }
     }
@@ -150,7 +134,7 @@ TEST_SUITE("net.http") {
 
     TEST_CASE("requests go through a unix socket and reuse its connection") {
         std::string path = "/tmp/devenv-test-http-" + std::to_string(::getpid()) + ".sock";
-        LocalHttpServer server([](const SeenRequest& r) { return Reply{200, {}, "via socket " + r.target}; }, path);
+        HttpTestServer server([](const SeenRequest& r) { return Reply{200, {}, "via socket " + r.target}; }, path);
         HttpClient http(path);
         CHECK(http.send(get("http://localhost/v1.41/_ping")).body == "via socket /v1.41/_ping");
         CHECK(http.send(get("http://localhost/version")).body == "via socket /version");
@@ -158,7 +142,7 @@ TEST_SUITE("net.http") {
     }
 
     TEST_CASE("streaming delivers chunks as they arrive and stops when asked") {
-        LocalHttpServer server([](const SeenRequest& r) {
+        HttpTestServer server([](const SeenRequest& r) {
             Reply reply;
             reply.chunks = {"one\n", "two\n", "three\n"};
             reply.chunk_gap = r.target == "/stop" ? 300ms : 20ms;
@@ -187,7 +171,7 @@ TEST_SUITE("net.http") {
     }
 
     TEST_CASE("a moved-from client's successor keeps working") {
-        LocalHttpServer server([](const SeenRequest&) { return Reply{200, {}, "ok"}; });
+        HttpTestServer server([](const SeenRequest&) { return Reply{200, {}, "ok"}; });
         HttpClient a;
         CHECK(a.send(get(server.url())).body == "ok");
         HttpClient b(std::move(a));

@@ -107,7 +107,7 @@ TEST_CASE("the tcp and http kinds connect to the call's endpoint") {
     test::Probe h("http", server.port());
     h.set_ints("status", {204});
     CHECK(h.attempt().detail == "HTTP 204");
-    h.endpoint.port = test::closed_port();
+    h.endpoint.port = test::unused_port();
     CHECK_FALSE(h.attempt().ready);
 }
 

@@ -4,13 +4,11 @@
 #include <mutex>
 #include <string>
 
-#include <fmt/format.h>
-
+#include "http_test_server.hpp"
 #include "probe/probe.hpp"
-#include "test_probe_support.hpp"
 
 using namespace devenv;
-using devenv::test::TestServer;
+using devenv::test::HttpTestServer;
 
 namespace {
 
@@ -21,27 +19,16 @@ struct FakeLocalStack {
     std::string init;
     std::atomic<int> init_asks{0};
 
-    void serve(int fd) {
-        for (;;) {
-            auto req = test::read_until(fd, "\r\n\r\n");
-            if (req.find("\r\n\r\n") == std::string::npos) return;
-            if (auto cl = req.find("Content-Length: "); cl != std::string::npos) {
-                std::size_t n = std::stoul(req.substr(cl + 16));
-                std::size_t have = req.size() - req.find("\r\n\r\n") - 4;
-                if (n > have) test::read_exact(fd, n - have);
-            }
-            int status = 200;
-            std::string body = "{}";
-            if (req.starts_with("GET /_localstack/init/ready ")) {
-                ++init_asks;
-                std::lock_guard<std::mutex> lock(mu);
-                if (init.empty()) status = 404, body = "not found";
-                else body = init;
-            }
-            test::send_all(fd, fmt::format("HTTP/1.1 {} X\r\nContent-Type: application/json\r\n"
-                                           "Content-Length: {}\r\n\r\n{}",
-                                           status, body.size(), body));
+    test::Reply serve(const test::SeenRequest& req) {
+        int status = 200;
+        std::string body = "{}";
+        if (req.method == "GET" && req.target == "/_localstack/init/ready") {
+            ++init_asks;
+            std::lock_guard<std::mutex> lock(mu);
+            if (init.empty()) status = 404, body = "not found";
+            else body = init;
         }
+        return test::reply(status, body, {{"Content-Type", "application/json"}});
     }
     void set(std::string s) {
         std::lock_guard<std::mutex> lock(mu);
@@ -62,7 +49,7 @@ TEST_SUITE("probe") {
 
 TEST_CASE("aws: LocalStack's ready.d hooks: running, done, failed") {
     FakeLocalStack ls;
-    TestServer server([&](int fd) { ls.serve(fd); });
+    HttpTestServer server([&](const test::SeenRequest& r) { return ls.serve(r); });
     ProbeContext ctx;
     test::Probe spec = aws_spec(server.port());
 
@@ -94,7 +81,7 @@ TEST_CASE("aws: LocalStack's ready.d hooks: running, done, failed") {
 
 TEST_CASE("aws: without init_stage the hooks are not asked; an emulator without them (404) is ready") {
     FakeLocalStack ls;
-    TestServer server([&](int fd) { ls.serve(fd); });
+    HttpTestServer server([&](const test::SeenRequest& r) { return ls.serve(r); });
     ProbeContext ctx;
     test::Probe spec = aws_spec(server.port());
     spec.unset("init_stage");

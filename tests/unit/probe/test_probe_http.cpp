@@ -4,13 +4,11 @@
 #include <string>
 #include <utility>
 
-#include <fmt/format.h>
-
+#include "http_test_server.hpp"
 #include "probe/probe.hpp"
-#include "test_probe_support.hpp"
 
 using namespace devenv;
-using devenv::test::TestServer;
+using devenv::test::HttpTestServer;
 
 namespace {
 
@@ -26,20 +24,10 @@ const std::map<std::string, std::pair<int, std::string>>& routes() {
     return r;
 }
 
-void serve_http(int fd) {
-    for (;;) {
-        auto req = test::read_until(fd, "\r\n\r\n");
-        if (req.find("\r\n\r\n") == std::string::npos) return;
-        auto sp1 = req.find(' ');
-        auto sp2 = req.find(' ', sp1 + 1);
-        auto path = req.substr(sp1 + 1, sp2 - sp1 - 1);
-        auto it = routes().find(path);
-        int status = it == routes().end() ? 404 : it->second.first;
-        std::string body = it == routes().end() ? "not found" : it->second.second;
-        test::send_all(fd, fmt::format("HTTP/1.1 {} X\r\nContent-Type: application/json\r\n"
-                                       "Content-Length: {}\r\n\r\n{}",
-                                       status, body.size(), body));
-    }
+test::Reply serve_http(const test::SeenRequest& req) {
+    auto it = routes().find(req.target);
+    if (it == routes().end()) return test::reply(404, "not found", {{"Content-Type", "application/json"}});
+    return test::reply(it->second.first, it->second.second, {{"Content-Type", "application/json"}});
 }
 
 test::Probe http_spec(int port, std::string path) {
@@ -53,7 +41,7 @@ test::Probe http_spec(int port, std::string path) {
 TEST_SUITE("probe") {
 
 TEST_CASE("http: status") {
-    TestServer server(serve_http);
+    HttpTestServer server(serve_http);
     ProbeContext ctx;
 
     SUBCASE("200 is ready by default") {
@@ -89,7 +77,7 @@ TEST_CASE("http: status") {
 }
 
 TEST_CASE("http: body substring") {
-    TestServer server(serve_http);
+    HttpTestServer server(serve_http);
     ProbeContext ctx;
     auto spec = http_spec(server.port(), "/text");
     spec.set("body", "Ready");
@@ -101,7 +89,7 @@ TEST_CASE("http: body substring") {
 }
 
 TEST_CASE("http: JSON pointer") {
-    TestServer server(serve_http);
+    HttpTestServer server(serve_http);
     ProbeContext ctx;
     auto spec = http_spec(server.port(), "/health");
 
@@ -159,7 +147,7 @@ TEST_CASE("http: JSON pointer") {
 
 TEST_CASE("http: a refused port is not ready and says why") {
     ProbeContext ctx;
-    auto r = http_spec(test::closed_port(), "/").attempt(ctx);
+    auto r = http_spec(test::unused_port(), "/").attempt(ctx);
     CHECK_FALSE(r.ready);
     INFO(r.detail);
     CHECK_FALSE(r.detail.empty());
@@ -167,7 +155,7 @@ TEST_CASE("http: a refused port is not ready and says why") {
 }
 
 TEST_CASE("http: the context keeps one client across attempts") {
-    TestServer server(serve_http);
+    HttpTestServer server(serve_http);
     ProbeContext ctx;
     CHECK(http_spec(server.port(), "/health").attempt(ctx).ready);
     auto* client = ctx.http.get();

@@ -37,7 +37,7 @@ struct MockCluster {
 
 // The first "host:port" of a bootstrap list.
 test::Probe spec_for(const std::string& bootstraps) {
-    auto first = test::split(bootstraps, ',').front();
+    auto first = split(bootstraps, ',').front();
     auto colon = first.rfind(':');
     test::Probe spec("kafka", std::stoi(first.substr(colon + 1)));
     spec.endpoint.host = first.substr(0, colon);
@@ -65,7 +65,7 @@ TEST_CASE("kafka: a single broker") {
 }
 
 TEST_CASE("kafka: a refused port is not ready at once and says why") {
-    test::Probe spec("kafka", test::closed_port());
+    test::Probe spec("kafka", test::unused_port());
     auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");

@@ -21,7 +21,7 @@ const char* const kPgEnv = "DEVENV_TEST_PG";
 bool no_pg() { return !test::env(kPgEnv); }
 
 test::Probe real_pg() {
-    auto f = test::split(*test::env(kPgEnv), ':');
+    auto f = split(*test::env(kPgEnv), ':');
     REQUIRE_MESSAGE(f.size() == 5, "DEVENV_TEST_PG must be host:port:user:password:db");
     test::Probe spec("postgres");
     spec.endpoint.host = f[0];
@@ -71,7 +71,7 @@ void serve_starting_up(int fd) {
 TEST_SUITE("probe") {
 
 TEST_CASE("postgres: a refused port is not ready") {
-    test::Probe spec("postgres", test::closed_port());
+    test::Probe spec("postgres", test::unused_port());
     spec.endpoint.user = "postgres";
     auto r = spec.attempt();
     CHECK_FALSE(r.ready);

@@ -20,7 +20,7 @@ const char* const kRedisEnv = "DEVENV_TEST_REDIS";
 bool no_redis() { return !test::env(kRedisEnv); }
 
 test::Probe real_redis() {
-    auto f = test::split(*test::env(kRedisEnv), ':');
+    auto f = split(*test::env(kRedisEnv), ':');
     REQUIRE_MESSAGE(f.size() == 2, "DEVENV_TEST_REDIS must be host:port");
     test::Probe spec("redis");
     spec.endpoint.host = f[0];
@@ -76,7 +76,7 @@ test::Probe fake_spec(int port) {
 TEST_SUITE("probe") {
 
 TEST_CASE("redis: a refused port is not ready") {
-    auto r = fake_spec(test::closed_port()).attempt();
+    auto r = fake_spec(test::unused_port()).attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A loopback server for probe tests: listens on 127.0.0.1:0 and hands each accepted connection
-// to a handler on its own thread, so a test can play any wire protocol without a real service.
+// to a handler on its own thread, so a test can play any wire protocol without a real service
+// (PostgreSQL, Redis, Kafka; HTTP tests use http_test_server.hpp).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -19,7 +20,10 @@
 
 #include "probe/kinds.hpp"
 #include "profile/endpoint.hpp"
+#include "http_test_server.hpp"
 #include "profile/probe_spec.hpp"
+#include "test_helpers.hpp"
+#include "util/strings.hpp"
 
 namespace devenv::test {
 
@@ -109,30 +113,6 @@ inline void send_all(int fd, std::string_view data) {
     }
 }
 
-// A port nothing listens on: bound, then closed (the kernel does not hand it out again at once).
-inline int closed_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-// "a:b:c" -> {"a", "b", "c"}.
-inline std::vector<std::string> split(std::string_view s, char sep) {
-    std::vector<std::string> out;
-    for (;;) {
-        auto at = s.find(sep);
-        out.emplace_back(s.substr(0, at));
-        if (at == std::string_view::npos) return out;
-        s.remove_prefix(at + 1);
-    }
-}
-
 // A probe under test, dispatched through the kinds table as the wait loop does: an endpoint on
 // 127.0.0.1, the kind, and the kind's own fields set one by one.
 struct Probe {
@@ -171,11 +151,5 @@ struct Probe {
         return attempt(ctx);
     }
 };
-
-inline std::optional<std::string> env(const char* name) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-}
 
 }  // namespace devenv::test

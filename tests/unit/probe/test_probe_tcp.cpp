@@ -26,7 +26,7 @@ TEST_CASE("tcp: localhost resolves and connects whichever family comes first") {
 }
 
 TEST_CASE("tcp: a closed port is refused") {
-    test::Probe spec("tcp", test::closed_port());
+    test::Probe spec("tcp", test::unused_port());
     auto r = spec.attempt();
     CHECK_FALSE(r.ready);
     CHECK(r.detail == "connection refused");

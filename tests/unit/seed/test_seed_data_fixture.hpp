@@ -16,26 +16,13 @@
 #include "profile/probe_decl.hpp"
 #include "seed/kinds.hpp"
 #include "seed/seed.hpp"
+#include "test_helpers.hpp"
+#include "util/strings.hpp"
 #include "yaml/yaml.hpp"
 
 namespace devenv::seed_data_test {
 
-inline std::optional<std::string> env(const char* name) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-}
-
-inline std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    for (;;) {
-        auto at = s.find(sep, pos);
-        out.push_back(s.substr(pos, at - pos));
-        if (at == std::string::npos) return out;
-        pos = at + 1;
-    }
-}
+using devenv::test::env;
 
 inline std::string unique_suffix() {
     static std::mt19937 rng(std::random_device{}());

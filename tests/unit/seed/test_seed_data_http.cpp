@@ -9,15 +9,15 @@
 
 #include <fmt/format.h>
 
-#include "../net/local_http_server.hpp"
+#include "http_test_server.hpp"
 #include "seed/kinds.hpp"
 #include "test_seed_data_fixture.hpp"
 
 using namespace devenv;
 using namespace devenv::seed_data_test;
-using devenv::net_test::LocalHttpServer;
-using devenv::net_test::Reply;
-using devenv::net_test::SeenRequest;
+using devenv::test::HttpTestServer;
+using devenv::test::Reply;
+using devenv::test::SeenRequest;
 using nlohmann::json;
 
 namespace {
@@ -46,7 +46,7 @@ struct FakeConnect {
     std::map<std::string, int> status_calls;
     std::set<std::string> stopped;
     std::vector<std::string> offsets_deleted;
-    LocalHttpServer server{[this](const SeenRequest& r) { return handle(r); }};
+    HttpTestServer server{[this](const SeenRequest& r) { return handle(r); }};
 
     Reply handle(const SeenRequest& r) {
         std::lock_guard lock(mu);
@@ -120,7 +120,7 @@ struct FakeRegistry {
     std::mutex mu;
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> subjects;  // (schema, type)
     int next_id = 1;
-    LocalHttpServer server{[this](const SeenRequest& r) { return handle(r); }};
+    HttpTestServer server{[this](const SeenRequest& r) { return handle(r); }};
 
     Reply handle(const SeenRequest& r) {
         std::lock_guard lock(mu);
@@ -160,7 +160,7 @@ struct FakeRegistry {
 struct FakeVault {
     std::mutex mu;
     std::map<std::string, std::vector<json>> secrets;
-    LocalHttpServer server{[this](const SeenRequest& r) { return handle(r); }};
+    HttpTestServer server{[this](const SeenRequest& r) { return handle(r); }};
 
     Reply handle(const SeenRequest& r) {
         std::lock_guard lock(mu);

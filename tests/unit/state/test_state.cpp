@@ -6,6 +6,7 @@
 #include <random>
 
 #include "state/state.hpp"
+#include "util/digest.hpp"
 #include "util/error.hpp"
 
 using namespace devenv;

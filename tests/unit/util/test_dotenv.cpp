@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "test_helpers.hpp"
 #include "util/dotenv.hpp"
 #include "util/error.hpp"
 
@@ -10,26 +11,21 @@ using namespace devenv;
 
 namespace {
 
-VarLookup env(std::map<std::string, std::string, std::less<>> vars) {
-    return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-        if (auto it = vars.find(name); it != vars.end()) return it->second;
-        return std::nullopt;
-    };
-}
+EnvLookup env(std::map<std::string, std::string, std::less<>> vars) { return test::env_of(std::move(vars)); }
 
-std::map<std::string, std::string> parse(std::string_view text, const VarLookup& lookup = {}) {
+std::map<std::string, std::string> parse(std::string_view text, const EnvLookup& lookup = {}) {
     std::map<std::string, std::string> out;
     for (const auto& e : parse_dotenv(text, ".env", lookup)) out[e.key] = e.value;
     return out;
 }
 
-std::string value(std::string_view text, const VarLookup& lookup = {}) {
+std::string value(std::string_view text, const EnvLookup& lookup = {}) {
     auto entries = parse_dotenv(text, ".env", lookup);
     REQUIRE(entries.size() == 1);
     return entries[0].value;
 }
 
-Error error_of(std::string_view text, const VarLookup& lookup = {}) {
+Error error_of(std::string_view text, const EnvLookup& lookup = {}) {
     try {
         parse_dotenv(text, "proj/.env", lookup);
     } catch (const Error& e) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "test_helpers.hpp"
 #include "util/error.hpp"
 #include "util/interpolate.hpp"
 
@@ -11,24 +12,19 @@ using namespace devenv;
 namespace {
 
 // Keys absent are unset; EMPTY is set to "".
-VarLookup env(std::map<std::string, std::string, std::less<>> vars) {
-    return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-        if (auto it = vars.find(name); it != vars.end()) return it->second;
-        return std::nullopt;
-    };
-}
+EnvLookup env(std::map<std::string, std::string, std::less<>> vars) { return test::env_of(std::move(vars)); }
 
-const VarLookup sample = env({{"USER", "ada"}, {"TAG", "16"}, {"EMPTY", ""}, {"_U", "u"}, {"lower", "low"},
+const EnvLookup sample = env({{"USER", "ada"}, {"TAG", "16"}, {"EMPTY", ""}, {"_U", "u"}, {"lower", "low"},
                               {"postgres.DATABASE_URL", "postgres://db"}, {"aws.port", "4566"},
                               {"my-api.URL", "http://api"}});
 
-std::string run(std::string_view s, const VarLookup& l = sample) {
+std::string run(std::string_view s, const EnvLookup& l = sample) {
     auto r = try_interpolate(s, l);
     REQUIRE_MESSAGE(r.ok, r.message);
     return r.value;
 }
 
-InterpolationResult failure(std::string_view s, const VarLookup& l = sample) {
+InterpolationResult failure(std::string_view s, const EnvLookup& l = sample) {
     auto r = try_interpolate(s, l);
     REQUIRE_FALSE(r.ok);
     return r;
@@ -105,7 +101,7 @@ TEST_SUITE("util.interpolate") {
     }
 
     TEST_CASE("the Compose documentation's examples") {
-        const VarLookup docs = env({{"TAG", "v1.5"}, {"FOO", "foo"}, {"EMPTY", ""}});
+        const EnvLookup docs = env({{"TAG", "v1.5"}, {"FOO", "foo"}, {"EMPTY", ""}});
         CHECK(run("webapp:${TAG}", docs) == "webapp:v1.5");
         CHECK(run("${VARIABLE:-${FOO}}", docs) == "foo");
         CHECK(run("${VARIABLE:-${FOO:-default}}", docs) == "foo");
@@ -202,7 +198,7 @@ TEST_SUITE("util.interpolate") {
 
     TEST_CASE("the lookup sees the exact name once per reference") {
         std::vector<std::string> asked;
-        VarLookup spy = [&](std::string_view n) -> std::optional<std::string> {
+        EnvLookup spy = [&](std::string_view n) -> std::optional<std::string> {
             asked.emplace_back(n);
             return std::nullopt;
         };

@@ -17,6 +17,29 @@ TEST_SUITE("util.strings") {
         CHECK(trim("\xc2\xa0x") == "\xc2\xa0x");  // ASCII whitespace only
     }
 
+    TEST_CASE("split_lines reads lines as getline does, without a trailing CR") {
+        using V = std::vector<std::string>;
+        CHECK(split_lines("") == V{});
+        CHECK(split_lines("a") == V{"a"});
+        CHECK(split_lines("a\n") == V{"a"});
+        CHECK(split_lines("a\r\n\nb\n") == V{"a", "", "b"});
+        CHECK(split_lines("\n") == V{""});
+        CHECK(split_lines("a\rb\r") == V{"a\rb"});  // only the CR that ends a line goes
+    }
+
+    TEST_CASE("last_lines: the last non-blank lines on one line") {
+        CHECK(last_lines("", 3) == "");
+        CHECK(last_lines("one\n\n  \ntwo\r\nthree\nfour\n", 3) == "two | three | four");
+        CHECK(last_lines("only\n", 3) == "only");
+    }
+
+    TEST_CASE("lowercase and iequals are ASCII only") {
+        CHECK(lowercase("Content-MD5 X") == "content-md5 x");
+        CHECK(lowercase("\xC3\x84") == "\xC3\x84");
+        CHECK(iequals("Content-Type", "content-TYPE"));
+        CHECK_FALSE(iequals("a", "ab"));
+    }
+
     TEST_CASE("split keeps empty pieces; join undoes it") {
         CHECK(split("a,b,c", ',') == std::vector<std::string>{"a", "b", "c"});
         CHECK(split("a,,b,", ',') == std::vector<std::string>{"a", "", "b", ""});
