@@ -32,7 +32,7 @@ struct SeedKind {
     // subscriptions name queues); 2 exec steps, after everything typed.
     int phase = 0;
     // The AWS API an emulator must serve for this kind ("cognito-idp"); "" for other kinds.
-    std::string_view aws_service;
+    std::string_view aws_service{};
 
     // The block's schema, as data the validator walks (file:line:col, "did you mean").
     SchemaPtr (*schema)() = nullptr;
@@ -46,7 +46,7 @@ struct SeedKind {
     // Reset, for services whose template seeds this kind alone (`reset_template`): either
     // `reset` (back to the seeded state, its own way), or, when null, `unseed` (delete what the
     // declaration declares) followed by the service's seed again.
-    std::string_view reset_template;
+    std::string_view reset_template{};
     ResetFn reset = nullptr;
     SeedFn unseed = nullptr;
     // After a complete seed of such a service: capture what `reset` restores from.

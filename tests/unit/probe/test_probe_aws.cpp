@@ -4,8 +4,11 @@
 #include <mutex>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "http_test_server.hpp"
 #include "probe/probe.hpp"
+#include "test_probe_support.hpp"
 
 using namespace devenv;
 using devenv::test::HttpTestServer;

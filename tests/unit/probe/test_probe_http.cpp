@@ -6,6 +6,7 @@
 
 #include "http_test_server.hpp"
 #include "probe/probe.hpp"
+#include "test_probe_support.hpp"
 
 using namespace devenv;
 using devenv::test::HttpTestServer;
