@@ -39,12 +39,14 @@ def layers():
 def cmake_modules():
     text = (ROOT / "CMakeLists.txt").read_text()
     mods = {}
-    for m in re.finditer(r"devenv_module\((\w+)(.*?)\)", text, re.S):
-        body = m.group(2)
-        deps = re.search(r"DEPS((?:\s+\w+)*)", body)
-        srcs = re.search(r"SOURCES((?:\s+[\w/.${}-]+)*)", body)
-        mods[m.group(1)] = (set(deps.group(1).split()) if deps else set(),
-                            [s for s in srcs.group(1).split()] if srcs else [])
+    for m in re.finditer(r"^devenv_module\((\w+)(.*?)^\)", text, re.S | re.M):
+        sections, current = {"DEPS": [], "LIBS": [], "SOURCES": []}, None
+        for token in m.group(2).split():
+            if token in sections:
+                current = token
+            elif current:
+                sections[current].append(token)
+        mods[m.group(1)] = (set(sections["DEPS"]), sections["SOURCES"])
     return mods
 
 

@@ -4,6 +4,8 @@
 # the unit tests (doctest) and the end-to-end tests (pytest, real containers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== module boundaries (docs/architecture.md: includes, CMake links and sources, terminal output)"
+python3 scripts/check-layers.py
 bash scripts/setup.sh
 shared=${DEVENV_SHARED_DIR:-$PWD/../shared}
 [ -d "$shared/testdata" ] || echo "test.sh: no shared test data at $shared/testdata (AWS SigV4 suite, Compose schema): the tests that need it will fail; set DEVENV_SHARED_DIR" >&2
