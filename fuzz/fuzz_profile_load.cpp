@@ -7,7 +7,7 @@
 // in the project: .env, .devenv/profiles/base.yaml, .devenv/templates/db.yaml, other.yaml)
 // or "=== args" (lines "overlay NAME", "set PATH=VALUE", "offset N", "profile NAME").
 // Expected failures are devenv::Error; anything else escaping is a finding.
-// fuzz-links: devenv_seed
+// fuzz-links: devenv_seed devenv_render
 #include <unistd.h>
 
 #include <cmath>
