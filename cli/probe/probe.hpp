@@ -23,6 +23,23 @@ struct ProbeResult {
     bool fatal = false;  // asking again cannot help (an init hook failed): the wait fails now
 };
 
+// Times one attempt from its construction; calling it gives the attempt's result with its
+// latency: `const ProbeStopwatch finish; ... return finish(false, "connection refused");`.
+class ProbeStopwatch {
+public:
+    std::chrono::steady_clock::time_point start() const { return start_; }
+    ProbeResult operator()(bool ready, std::string detail) const {
+        ProbeResult r;
+        r.ready = ready;
+        r.detail = std::move(detail);
+        r.latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_);
+        return r;
+    }
+
+private:
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
 // Keeps what one service's probe reuses between attempts (HTTP connections).
 struct ProbeContext {
     ProbeContext();

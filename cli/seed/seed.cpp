@@ -134,14 +134,14 @@ SeedFn find_seeder(std::string_view kind) {
     return k ? k->seed : nullptr;
 }
 
-namespace {
-
 std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_view kind) {
     std::vector<const SeedDecl*> out;
     for (const SeedDecl* d : job.decls)
         if (d->kind == kind) out.push_back(d);
     return out;
 }
+
+namespace {
 
 // The reset of a kind with no reset of its own: what its declarations declare is deleted, then
 // the service's seed is applied again.

@@ -107,6 +107,9 @@ struct ServiceSeedJob {
     bool force = false;
 };
 
+// The job's declarations of one kind, in order.
+std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_view kind);
+
 // Applies decls with their kinds' seeders, phase by phase (what `seed` does for one service).
 void apply_service_seed(const ServiceSeedJob& job, SeedSink& sink);
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "util/env.hpp"
 #include "util/error.hpp"
@@ -23,6 +24,25 @@ std::string error_of(Fn fn) {
     }
     FAIL("no error thrown");
     return {};
+}
+
+// An Error as users read it: "line:col: message | hint | hint" (no position when it has none).
+inline std::string shown(const Error& e) {
+    std::string s = e.message();
+    if (e.where() && e.where()->line) s = fmt::format("{}:{}: {}", e.where()->line, e.where()->column, s);
+    for (const auto& h : e.hints()) s += " | " + h;
+    return s;
+}
+
+// What `fn` throws, shown as above; "no error" when it throws none (for tests that check both).
+template <class Fn>
+std::string shown_error_of(Fn fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return shown(e);
+    }
+    return "no error";
 }
 
 // An environment of exactly these variables: keys absent are unset, a key mapped to "" is set

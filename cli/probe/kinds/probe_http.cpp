@@ -91,7 +91,7 @@ std::string check_pointer(const HttpFields& f, const std::string& body) {
 
 ProbeResult check(const ProbeCall& call) {
     using namespace std::chrono;
-    auto start = steady_clock::now();
+    const ProbeStopwatch finish;
     HttpFields f = read(call.spec);
     // The context's client outlives this attempt, so the connection stays open between attempts.
     if (!call.ctx.http) call.ctx.http = std::make_unique<HttpClient>();
@@ -103,13 +103,6 @@ ProbeResult check(const ProbeCall& call) {
     req.connect_timeout = std::min(milliseconds{500}, call.spec.timeout);
     HttpResponse resp = call.ctx.http->send(req);
 
-    ProbeResult result;
-    auto finish = [&](bool ready, std::string detail) {
-        result.ready = ready;
-        result.detail = std::move(detail);
-        result.latency = duration_cast<microseconds>(steady_clock::now() - start);
-        return result;
-    };
     if (!resp.ok()) return finish(false, short_detail(resp.error));
     if (!status_matches(f, resp.status)) return finish(false, fmt::format("HTTP {}", resp.status));
     if (!f.body_contains.empty() && resp.body.find(f.body_contains) == std::string::npos)

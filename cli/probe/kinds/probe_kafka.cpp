@@ -61,14 +61,7 @@ std::string fail_cause(std::string_view line) {
 ProbeResult check(const ProbeCall& call) {
     const Endpoint& ep = call.endpoint;
     using namespace std::chrono;
-    auto start = steady_clock::now();
-    ProbeResult result;
-    auto finish = [&](bool ready, std::string detail) {
-        result.ready = ready;
-        result.detail = std::move(detail);
-        result.latency = duration_cast<microseconds>(steady_clock::now() - start);
-        return result;
-    };
+    const ProbeStopwatch finish;
 
     // librdkafka retries a refused bootstrap until the metadata timeout; a plain connect says
     // "refused" in microseconds, so a stopped broker costs the wait loop no extra second.

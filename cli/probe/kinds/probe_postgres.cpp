@@ -42,15 +42,7 @@ std::string pg_detail(std::string_view message) {
 
 ProbeResult check(const ProbeCall& call) {
     const Endpoint& ep = call.endpoint;
-    using namespace std::chrono;
-    auto start = steady_clock::now();
-    ProbeResult result;
-    auto finish = [&](bool ready, std::string detail) {
-        result.ready = ready;
-        result.detail = std::move(detail);
-        result.latency = duration_cast<microseconds>(steady_clock::now() - start);
-        return result;
-    };
+    const ProbeStopwatch finish;
 
     // Keyword/value arrays, never a conninfo string: a password holding a quote or a space
     // cannot change the meaning of the other settings. expand_dbname=0 keeps a database name

@@ -49,14 +49,7 @@ Reply command(redisContext& c, const char* format, auto... args) {
 ProbeResult check(const ProbeCall& call) {
     const Endpoint& ep = call.endpoint;
     using namespace std::chrono;
-    auto start = steady_clock::now();
-    ProbeResult result;
-    auto finish = [&](bool ready, std::string detail) {
-        result.ready = ready;
-        result.detail = std::move(detail);
-        result.latency = duration_cast<microseconds>(steady_clock::now() - start);
-        return result;
-    };
+    const ProbeStopwatch finish;
 
     SigpipeGuard no_sigpipe;
     std::unique_ptr<redisContext, ContextDeleter> c(

@@ -73,14 +73,7 @@ ProbeResult check(const ProbeCall& call) { return tcp_connect(call.endpoint, cal
 // here with --iptables=false) accepts as soon as the container runs, listening or not, and then
 // hangs up. So "connected" proves little for a published port; prefer a protocol probe.
 ProbeResult tcp_connect(const Endpoint& endpoint, std::chrono::milliseconds budget) {
-    auto start = Clock::now();
-    ProbeResult result;
-    auto finish = [&](bool ready, std::string detail) {
-        result.ready = ready;
-        result.detail = std::move(detail);
-        result.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-        return result;
-    };
+    const ProbeStopwatch finish;
 
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -93,7 +86,7 @@ ProbeResult tcp_connect(const Endpoint& endpoint, std::chrono::milliseconds budg
 
     // One budget for all addresses: "localhost" may give ::1 first while the service only
     // listens on 127.0.0.1, and a refusal there costs nothing, so the next address still fits.
-    auto deadline = start + std::min<std::chrono::milliseconds>(kConnectTimeout, budget);
+    auto deadline = finish.start() + std::min<std::chrono::milliseconds>(kConnectTimeout, budget);
     int err = EHOSTUNREACH;
     for (auto* ai = list; ai != nullptr; ai = ai->ai_next) {
         err = connect_one(*ai, deadline);

@@ -183,13 +183,6 @@ void report_reset(SeedSink& sink, const ServiceSeedJob& job, std::string resourc
     sink.add({job.target.service->name, "redis", std::move(resource), outcome, std::move(detail)});
 }
 
-std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_view kind) {
-    std::vector<const SeedDecl*> out;
-    for (const SeedDecl* d : job.decls)
-        if (d->kind == kind) out.push_back(d);
-    return out;
-}
-
 void reset_redis(const ServiceSeedJob& job, SeedSink& sink) {
     auto conn = redis_connect(job.target.service->endpoint);
     std::set<std::string> dbs;

@@ -22,13 +22,6 @@ void report_service(SeedSink& sink, const ServiceSeedJob& job, std::string_view 
     sink.add({job.target.service->name, std::string(kind), std::move(resource), outcome, std::move(detail)});
 }
 
-std::vector<const SeedDecl*> decls_of(const ServiceSeedJob& job, std::string_view kind) {
-    std::vector<const SeedDecl*> out;
-    for (const SeedDecl* d : job.decls)
-        if (d->kind == kind) out.push_back(d);
-    return out;
-}
-
 // Applies the declarations of other kinds (exec) again, as a seed would.
 void apply_other_decls(const ServiceSeedJob& job, SeedSink& sink, std::string_view kind) {
     ServiceSeedJob rest{job.target, {}, job.force};

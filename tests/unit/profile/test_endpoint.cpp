@@ -1,12 +1,12 @@
 // Endpoint resolution (profile/endpoint.hpp): once per service at load, with --port-offset and
 // the profile's host; and the loader walking whatever probe kinds it is handed.
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include "profile/endpoint.hpp"
 #include "profile/language.hpp"
 #include "profile/load.hpp"
 #include "project_fixture.hpp"
+#include "test_helpers.hpp"
 #include "yaml/yaml.hpp"
 
 using namespace devenv;
@@ -15,15 +15,7 @@ using devenv::test::TempProject;
 namespace {
 
 std::string error_of(const LoadOptions& o) {
-    try {
-        load_profile(o);
-    } catch (const Error& e) {
-        std::string s = e.message();
-        if (e.where() && e.where()->line) s = fmt::format("{}:{}: {}", e.where()->line, e.where()->column, s);
-        for (const auto& h : e.hints()) s += " | " + h;
-        return s;
-    }
-    return "no error";
+    return test::shown_error_of([&] { load_profile(o); });
 }
 
 // A language with a made-up kind: profile/ knows no kind of its own.

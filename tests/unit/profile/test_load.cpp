@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include "profile/load.hpp"
 #include "project_fixture.hpp"
+#include "test_helpers.hpp"
 #include "yaml/yaml.hpp"
 
 using namespace devenv;
@@ -10,15 +10,7 @@ using devenv::test::TempProject;
 
 namespace {
 std::string error_of(const LoadOptions& o) {
-    try {
-        load_profile(o);
-    } catch (const Error& e) {
-        std::string s = e.message();
-        if (e.where() && e.where()->line) s = fmt::format("{}:{}: {}", e.where()->line, e.where()->column, s);
-        for (const auto& h : e.hints()) s += " | " + h;
-        return s;
-    }
-    return "no error";
+    return test::shown_error_of([&] { load_profile(o); });
 }
 }  // namespace
 

@@ -2,14 +2,15 @@
 // parameters, variants, secrets), discovery, Compose rules and the seed block's collection.
 // Errors are checked as users see them: line:col, message and hints.
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include <filesystem>
+#include <utility>
 
 #include "profile/discover.hpp"
 #include "profile/instantiate.hpp"
 #include "profile/schema.hpp"
 #include "project_fixture.hpp"
+#include "test_helpers.hpp"
 #include "yaml/yaml.hpp"
 
 using namespace devenv;
@@ -17,21 +18,9 @@ using devenv::test::TempProject;
 
 namespace {
 
-std::string shown(const Error& e) {
-    std::string s = e.message();
-    if (e.where() && e.where()->line) s = fmt::format("{}:{}: {}", e.where()->line, e.where()->column, s);
-    for (const auto& h : e.hints()) s += " | " + h;
-    return s;
-}
-
 template <class F>
 std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return shown(e);
-    }
-    return "no error";
+    return test::shown_error_of(std::forward<F>(f));
 }
 
 std::string validate_text(const std::string& yaml, const Schema& s) {

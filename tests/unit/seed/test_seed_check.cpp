@@ -1,7 +1,6 @@
 // The check of seed blocks through the table of seed kinds (seed/check.cpp), on profiles loaded
 // the way every command loads them (load_checked_profile), and the table's own invariants.
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
@@ -10,6 +9,7 @@
 #include "assets/assets.hpp"
 #include "seed/check.hpp"
 #include "seed/kinds.hpp"
+#include "test_helpers.hpp"
 #include "yaml/yaml.hpp"
 
 using namespace devenv;
@@ -17,15 +17,7 @@ using devenv::test::TempProject;
 
 namespace {
 std::string error_of(const LoadOptions& o) {
-    try {
-        load_checked_profile(o);
-    } catch (const Error& e) {
-        std::string s = e.message();
-        if (e.where() && e.where()->line) s = fmt::format("{}:{}: {}", e.where()->line, e.where()->column, s);
-        for (const auto& h : e.hints()) s += " | " + h;
-        return s;
-    }
-    return "no error";
+    return test::shown_error_of([&] { load_checked_profile(o); });
 }
 }  // namespace
 
