@@ -18,12 +18,16 @@ SeedRunResult run_reset_command(Environment& env, const ResetCommandOptions& o, 
     so.allow_remote = o.allow_remote;
     so.interrupted = o.interrupted;
     SeedRunResult last;
-    for (ResetStep step : plan_reset(o)) {
+    const std::vector<ResetStep> steps = plan_reset(o);
+    // Read --timeout (and refuse a bad one) before anything is taken down.
+    std::chrono::milliseconds up_timeout = std::chrono::minutes(5);
+    if (o.hard && o.up_timeout) up_timeout = o.up_timeout();
+    for (ResetStep step : steps) {
         switch (step) {
         case ResetStep::soft_reset: last = run_seed(env, so, SeedMode::reset, obs); break;
         case ResetStep::down_volumes: down(env, true, [&](const std::string& s) { obs.note(s); }); break;
         case ResetStep::up:
-            start_environment(env, false, o.up_timeout ? o.up_timeout() : std::chrono::minutes(5), o.interrupted,
+            start_environment(env, false, up_timeout, o.interrupted,
                               "reset", obs);
             break;
         case ResetStep::seed: last = run_seed(env, so, SeedMode::seed, obs); break;

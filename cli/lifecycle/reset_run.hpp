@@ -16,7 +16,8 @@ struct ResetCommandOptions {
     std::vector<std::string> services;  // only these (soft reset only)
     bool hard = false;                  // --hard
     bool allow_remote = false;          // --allow-remote
-    // The wait of --hard's up; asked only when the reset gets there (null: 5 minutes).
+    // The wait of --hard's up; read before anything is taken down, so a bad --timeout changes
+    // nothing (null: 5 minutes).
     std::function<std::chrono::milliseconds()> up_timeout;
     const std::atomic<bool>* interrupted = nullptr;
 };

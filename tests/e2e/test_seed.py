@@ -192,6 +192,35 @@ def test_web_seed_and_reset(make_env):
     assert "app-made-this" not in buckets and {"uploads", "avatars", "exports"} <= buckets
 
 
+def test_hard_reset_recreates_from_scratch_and_a_bad_timeout_changes_nothing(make_env):
+    """`reset --hard`: down --volumes, up, seed. The application's data is gone with its volumes,
+    the seed is back; a bad --timeout is refused before anything is taken down."""
+    e = make_env("web")
+    r = up_seeded(e, "web")
+    assert r.code == 0, r
+    pg, rd = e.ports["postgres"], e.ports["redis"]
+    db = WEB_DB
+    psql(pg, "create table app_made_this (x int); insert into places (name, location) "
+             "values ('Nowhere', ST_GeogFromText('POINT(0 0)'))", **db)
+    redis(rd, "SET", "session:zzz", "x")
+    ids = lambda: {k: (d["Id"], d["State"]["Status"]) for k, d in e.containers().items()}
+    before = ids()
+
+    r = e.devenv("--timeout", "soon", "reset", "--hard")
+    assert r.code == 2 and "--timeout" in r.err, r
+    assert ids() == before  # nothing was taken down
+    assert redis(rd, "GET", "session:zzz") == "x"
+
+    r = e.devenv("reset", "--hard", timeout=400)
+    assert r.code == 0, r
+    after = ids()
+    assert set(after) == set(before) and all(after[k][0] != before[k][0] for k in after), (before, after)
+    assert psql(pg, "select to_regclass('public.app_made_this') is null", **db) == "t"
+    assert psql(pg, "select string_agg(name, ',' order by name) from places", **db) == "Brandenburg Gate,Eiffel Tower"
+    assert redis(rd, "EXISTS", "session:zzz") == "0"
+    assert sorted(redis(rd, "SMEMBERS", "admins").split()) == ["alice", "carol"]
+
+
 def write_project(e, text):
     (e.dir / "devenv.yaml").write_text(text)
 

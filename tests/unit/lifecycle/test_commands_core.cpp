@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "../profile/project_fixture.hpp"
 #include "lifecycle/catalog.hpp"
@@ -102,6 +103,28 @@ TEST_CASE("run_reset_command: --hard with a service fails before touching anythi
         void finished() override { ++calls; }
     } rec;
     CHECK_THROWS_AS(run_reset_command(env, o, rec), Error);
+    CHECK(rec.calls == 0);
+}
+
+TEST_CASE("run_reset_command: --hard reads a bad --timeout before taking anything down") {
+    Environment env;  // no engine is reached: the timeout is refused first
+    env.profile = profile_with_seed();
+    ResetCommandOptions o;
+    o.hard = true;
+    o.up_timeout = []() -> std::chrono::milliseconds { throw Error(ErrorKind::usage, "--timeout: bad"); };
+    struct Rec : LifecycleObserver {
+        int calls = 0;
+        void note(const std::string&) override { ++calls; }
+        void wait_started(const std::vector<std::string>&, const std::string&) override { ++calls; }
+        void finished() override { ++calls; }
+    } rec;
+    std::optional<ErrorKind> kind;
+    try {
+        run_reset_command(env, o, rec);
+    } catch (const Error& e) {
+        kind = e.kind();
+    }
+    CHECK(kind == ErrorKind::usage);  // not an engine error from a down that ran first
     CHECK(rec.calls == 0);
 }
 
