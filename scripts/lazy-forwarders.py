@@ -9,7 +9,7 @@ the library's header through decltype (cli/lazy/forward.hpp), so the compiler ch
 
 Rerun after a library's headers change (a newer Debian release):
     python3 scripts/lazy-forwarders.py        # needs clang-14 (scripts/install-deps.sh)
-Variadic functions are left out (curl_easy_setopt and curl_easy_getinfo are written by hand in
+Variadic functions and those a macro hides are left out (curl_easy_setopt and curl_easy_getinfo are written by hand in
 cli/lazy/libcurl.cpp); so are inline ones and those the installed library does not export."""
 import json
 import pathlib
@@ -39,16 +39,25 @@ def exported(soname):
     return {line.split()[-1].split("@")[0] for line in out.splitlines() if " T " in line}
 
 
+def macros(src):
+    """Names the headers #define (curl_multi_socket is a macro over curl_multi_socket_action)."""
+    out = subprocess.run([CLANG, "-x", "c", "-I/usr/include/postgresql", "-dM", "-E", "-"], input=src,
+                         capture_output=True, text=True, check=True).stdout
+    return {m.group(1) for m in re.finditer(r"^#define (\w+)", out, re.M)}
+
+
 def declared(headers, pattern):
-    """(name, number of parameters) of every non-variadic, non-inline function the headers declare."""
+    """(name, number of parameters) of every non-variadic, non-inline function the headers declare
+    that no macro of the same name hides."""
     src = "".join(f"#include <{h}>\n" for h in headers)
+    hidden = macros(src)
     ast = subprocess.run([CLANG, "-x", "c", "-I/usr/include/postgresql", "-Xclang", "-ast-dump=json", "-fsyntax-only", "-"],
                          input=src, capture_output=True, text=True, check=True).stdout
     out = {}
     for node in json.loads(ast)["inner"]:
         if node.get("kind") != "FunctionDecl" or not re.match(pattern, node.get("name", "")):
             continue
-        if node.get("variadic") or node.get("inline") or node.get("storageClass") == "static":
+        if node.get("variadic") or node.get("inline") or node.get("storageClass") == "static" or node["name"] in hidden:
             continue
         params = [p for p in node.get("inner", []) if p.get("kind") == "ParmVarDecl"]
         out[node["name"]] = len(params)

@@ -19,6 +19,13 @@ using AnyFunction = void (*)();
 
 }  // namespace
 
+// The last named parameter is an enum, as libcurl declares it; clang warns that va_start after a
+// type that undergoes promotion is undefined in C++. CURLoption and CURLINFO are int-sized
+// enums passed in a register like an int on every ABI devenv builds for, as in libcurl's own C.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 extern "C" CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
     static const auto fn = reinterpret_cast<Setopt>(devenv::lazy::libcurl().symbol("curl_easy_setopt"));
     va_list ap;
