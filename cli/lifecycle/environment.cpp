@@ -280,11 +280,9 @@ UpResult up(Environment& env, const UpOptions& opts) {
         if (opts.on_note) opts.on_note(s);
     };
 
-    env.api().ping();
-    auto containers = env.api().list_project(env.profile.project);
     auto prev = read_state(env.dir);
 
-    // Already up and unchanged: one probe round, no Compose.
+    // Already up and unchanged: one status round (the engine's list with the probes), no Compose.
     if (prev && prev->compose_hash == hash && std::filesystem::exists(env.dir.compose_file())) {
         auto st = status(env, {});
         if (st.all_ready) {
@@ -295,6 +293,9 @@ UpResult up(Environment& env, const UpOptions& opts) {
             return result;
         }
     }
+
+    env.api().ping();
+    auto containers = env.api().list_project(env.profile.project);
 
     check_ports(env, containers);
     write_file_if_changed(env.dir.compose_file(), text, FileMode::secret);
