@@ -53,6 +53,7 @@ services:
     with: {image: devenv-standin/moto:5, services: [dynamodb, sqs, ssm, s3, events, secretsmanager]}
 """
 PORTS = {"postgres": 5432, "redis": 6379, "aws": 4566}
+CPU = []  # user + system seconds of every process run() waited for, in order (the last is the latest)
 IMAGES = ("devenv-standin/postgres:17", "devenv-standin/redis:8", "devenv-standin/moto:5")
 
 
@@ -61,11 +62,12 @@ def run(argv, cwd=None, env=None):
     with tempfile.TemporaryFile() as fo, tempfile.TemporaryFile() as fe:
         t0 = time.perf_counter()
         p = subprocess.Popen([str(a) for a in argv], cwd=cwd, env=env, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL)
-        p.wait()
+        _, status, ru = os.wait4(p.pid, 0)
         secs = time.perf_counter() - t0
+        CPU.append(ru.ru_utime + ru.ru_stime)
         fo.seek(0)
         fe.seek(0)
-        return p.returncode, fo.read().decode(errors="replace"), fe.read().decode(errors="replace"), secs
+        return os.waitstatus_to_exitcode(status), fo.read().decode(errors="replace"), fe.read().decode(errors="replace"), secs
 
 
 def must(argv, cwd=None, env=None, ok=(0,)):
@@ -130,6 +132,7 @@ def main():
     med = statistics.median
     light = {"version": ["version"], "--help": ["--help"], "templates": ["templates"], "render": ["render", *opts]}
     t = {b: {k: [] for k in [*light, "status", "status_overhead", "up_again"]} for b in bins}
+    cpu = {b: {k: [] for k in [*light, "status", "up_again"]} for b in bins}
     probe_in_status = {b: {s: [] for s in PORTS} for b in bins}
     alone = {b: {s: {"wall": [], "latency": []} for s in PORTS} for b in bins}
     refs = {"docker compose ps --format json": [], "docker ps": [], "/bin/true (spawn floor)": []}
@@ -145,12 +148,14 @@ def main():
             for which, b in bins.items():
                 for k, args in light.items():
                     t[which][k].append(must([b, *args], cwd=work, env=env)[1])
+                    cpu[which][k].append(CPU[-1])
                 out, secs = must([b, "status", "--json", *opts], cwd=work, env=env)
                 doc = json.loads(out)
                 lat = {s["name"]: s["probe"]["latency_ms"] / 1000 for s in doc["services"]}
                 if not doc["ready"]:
                     sys.exit(f"status is not ready: {out}")
                 t[which]["status"].append(secs)
+                cpu[which]["status"].append(CPU[-1])
                 t[which]["status_overhead"].append(secs - max(lat.values()))
                 for s, v in lat.items():
                     probe_in_status[which][s].append(v)
@@ -162,6 +167,7 @@ def main():
                 if "already up" not in out:
                     sys.exit(f"up on a running environment was not a no-op: {out}")
                 t[which]["up_again"].append(secs)
+                cpu[which]["up_again"].append(CPU[-1])
             refs["docker compose ps --format json"].append(must([*dc, "ps", "--format", "json"], cwd=work)[1])
             refs["docker ps"].append(must(["docker", "ps"])[1])
             refs["/bin/true (spawn floor)"].append(must(["/bin/true"])[1])
@@ -193,14 +199,14 @@ def main():
         "",
         "## Commands that need no outside library (goal: at most 5 ms)",
         "",
-        "| command | before | after | speed-up |",
-        "| --- | --- | --- | --- |",
+        "| command | before | after | speed-up | CPU (user + system) before | after |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for k in light:
-        lines.append(row(f"`devenv {k}`", k))
+        lines.append(row(f"`devenv {k}`", k) + f" {ms(med(cpu['before'][k]))} | {ms(med(cpu['after'][k]))} |")
     if hf["before"] and hf["after"]:
         lines.append(f"| `devenv version` by hyperfine -N | {ms(hf['before'])} | {ms(hf['after'])} | "
-                     f"{hf['before'] / hf['after']:.1f}x |")
+                     f"{hf['before'] / hf['after']:.1f}x | | |")
     lines += [
         "",
         "What the loader does before main() (`ldd`; glibc's `LD_DEBUG=statistics` for `devenv version`):",
@@ -219,6 +225,7 @@ def main():
         "| | before | after |",
         "| --- | --- | --- |",
         f"| `devenv status --json`, whole process | {ms(med(t['before']['status']))} | {ms(med(t['after']['status']))} |",
+        f"| its CPU time (user + system, all threads) | {ms(med(cpu['before']['status']))} | {ms(med(cpu['after']['status']))} |",
     ]
     for s in PORTS:
         lines.append(f"| its {s} probe's latency | {ms(med(probe_in_status['before'][s]))} | "
@@ -242,6 +249,7 @@ def main():
         "| command | before | after | speed-up |",
         "| --- | --- | --- | --- |",
         row("`devenv up`", "up_again"),
+        f"| its CPU time | {ms(med(cpu['before']['up_again']))} | {ms(med(cpu['after']['up_again']))} | |",
         "",
         "## For comparison",
         "",
@@ -254,6 +262,7 @@ def main():
         "",
         "Raw seconds: " + json.dumps({
             "timings": {w: {k: [round(x, 5) for x in v] for k, v in d.items()} for w, d in t.items()},
+            "cpu": {w: {k: [round(x, 5) for x in v] for k, v in d.items()} for w, d in cpu.items()},
             "probe_in_status": {w: {k: [round(x, 5) for x in v] for k, v in d.items()} for w, d in probe_in_status.items()},
             "alone": {w: {s: {k: [round(x, 5) for x in v] for k, v in d.items()} for s, d in dd.items()}
                       for w, dd in alone.items()},
