@@ -86,7 +86,7 @@ def loader_facts(binary):
     stats = {}
     for key, pat in (("loader_time", r"total startup time in dynamic loader:\s*(.+)"),
                      ("relocations", r"number of relocations:\s*(\d+)"),
-                     ("objects_loaded", r"number of loaded objects:\s*(\d+)")):
+                     ("load_time", r"time needed to load objects:\s*(.+)")):
         m = re.search(pat, err)
         if m:
             stats[key] = m.group(1).strip()
@@ -215,7 +215,7 @@ def main():
         "| --- | --- | --- |",
         f"| shared objects ldd lists | {facts['before'][0]} | {facts['after'][0]} |",
     ]
-    for key, label in (("objects_loaded", "objects loaded"), ("relocations", "relocations"),
+    for key, label in (("load_time", "time to load objects"), ("relocations", "relocations"),
                        ("loader_time", "time in the dynamic loader")):
         lines.append(f"| {label} | {facts['before'][1].get(key, '?')} | {facts['after'][1].get(key, '?')} |")
     lines += [
