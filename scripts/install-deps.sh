@@ -22,6 +22,8 @@ pkgs=(
   kcat curl
   # the sanitizer and fuzzing build (scripts/sanitize.sh: clang with ASan, UBSan, libFuzzer)
   clang-14 libclang-rt-14-dev
+  # bench/startup.py cross-checks the start-up time with hyperfine
+  hyperfine
   # shells the completion scripts are tested in
   zsh fish
   # the packaging test renders the installed man page

@@ -280,11 +280,9 @@ UpResult up(Environment& env, const UpOptions& opts) {
         if (opts.on_note) opts.on_note(s);
     };
 
-    env.api().ping();
-    auto containers = env.api().list_project(env.profile.project);
     auto prev = read_state(env.dir);
 
-    // Already up and unchanged: one probe round, no Compose.
+    // Already up and unchanged: one status round (the engine's list with the probes), no Compose.
     if (prev && prev->compose_hash == hash && std::filesystem::exists(env.dir.compose_file())) {
         auto st = status(env, {});
         if (st.all_ready) {
@@ -295,6 +293,9 @@ UpResult up(Environment& env, const UpOptions& opts) {
             return result;
         }
     }
+
+    env.api().ping();
+    auto containers = env.api().list_project(env.profile.project);
 
     check_ports(env, containers);
     write_file_if_changed(env.dir.compose_file(), text, FileMode::secret);
@@ -362,17 +363,53 @@ void down(Environment& env, bool volumes, const std::function<void(const std::st
     }
 }
 
+namespace {
+
+// The probes status may start before the engine said which containers run: those that only
+// connect to the endpoint (tcp, http, postgres, redis, aws, kafka). A probe that reads the
+// container (docker, none) or looks inside it (exec, log) waits for the engine's answer.
+bool probes_from_host(const Service& svc) {
+    const ProbeKind* kind = find_probe_kind(svc.probe.kind.empty() ? std::string_view("none") : svc.probe.kind);
+    return kind && kind->decl.needs_port && !kind->uses_engine;
+}
+
+ProbeResult timed_probe(const std::string& name, const Service& svc, const ContainerView& view, const WaitHooks& hooks) {
+    ProbeContext ctx;
+    auto t = Clock::now();
+    ProbeResult r = run_probe({name, svc.endpoint, svc.probe, ctx, view, hooks});
+    if (r.latency.count() == 0) r.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t);
+    return r;
+}
+
+}  // namespace
+
 StatusReport status(Environment& env, const std::vector<std::string>& only) {
     StatusReport report;
     report.project = env.profile.project;
     report.profile = env.profile.name;
-    auto containers = by_service(env.api().list_project(env.profile.project));
+    std::vector<const Service*> selected;
+    for (const auto& s : env.profile.services)
+        if (only.empty() || std::find(only.begin(), only.end(), s.name) != only.end()) selected.push_back(&s);
+
+    // The probes from the host start at once, while the engine lists the containers: status
+    // then takes about its slowest probe, not the engine's answers plus that probe. A probe of
+    // a service whose container turns out not to run is not shown (it found nothing, or
+    // something else on that port).
     WaitHooks hooks = engine_hooks(env);
-    for (const auto& s : env.profile.services) {
-        if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
+    std::vector<ProbeResult> early(selected.size());
+    std::vector<bool> started(selected.size(), false);
+    ThreadGroup threads;
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+        if (!probes_from_host(*selected[i])) continue;
+        started[i] = true;
+        threads.spawn([&, i] { early[i] = timed_probe(selected[i]->name, *selected[i], ContainerView{}, hooks); });
+    }
+
+    auto containers = by_service(env.api().list_project(env.profile.project));
+    for (const Service* s : selected) {
         ServiceStatus st;
-        st.name = s.name;
-        if (auto it = containers.find(s.name); it != containers.end()) {
+        st.name = s->name;
+        if (auto it = containers.find(s->name); it != containers.end()) {
             st.has_container = true;
             st.container = it->second;
             // The engine lists a port once per address family; once is enough here.
@@ -386,29 +423,32 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
         }
         report.services.push_back(st);
     }
+    auto running = [&](std::size_t i) {
+        return report.services[i].has_container && report.services[i].container.state == "running";
+    };
     // Probes that look inside the container (exec, log) find it through the hooks' map, which
     // costs another list and inspect of every container: only when such a probe is asked.
-    if (std::any_of(report.services.begin(), report.services.end(), [&](const ServiceStatus& st) {
-            const Service* svc = env.profile.find_service(st.name);
-            const ProbeKind* kind = svc ? find_probe_kind(svc->probe.kind) : nullptr;
-            return kind && kind->uses_engine;
-        }))
-        (void)hooks.containers();
-    ThreadGroup threads;
-    for (auto& st : report.services) {
-        if (!st.has_container || st.container.state != "running") continue;
-        threads.spawn([&, svc = env.profile.find_service(st.name)] {
-            ProbeContext ctx;
+    bool inside = false;
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+        const ProbeKind* kind = find_probe_kind(selected[i]->probe.kind);
+        inside = inside || (running(i) && kind && kind->uses_engine);
+    }
+    if (inside) (void)hooks.containers();
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+        if (started[i] || !running(i)) continue;
+        threads.spawn([&, i] {
+            const ServiceStatus& st = report.services[i];
             ContainerView view{true, st.container.state, st.container.exit_code, st.container.restart_count,
                                st.container.health, st.container.health_log};
-            auto t = Clock::now();
-            st.probe = run_probe({st.name, svc->endpoint, svc->probe, ctx, view, hooks});
-            if (st.probe.latency.count() == 0)
-                st.probe.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t);
-            st.ready = st.probe.ready;
+            early[i] = timed_probe(st.name, *selected[i], view, hooks);
         });
     }
     threads.join();
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+        if (!running(i)) continue;
+        report.services[i].probe = early[i];
+        report.services[i].ready = early[i].ready;
+    }
     report.all_ready = !report.services.empty();
     for (const auto& st : report.services) report.all_ready = report.all_ready && st.ready;
     return report;

@@ -85,6 +85,7 @@ ProbeResult check(const ProbeCall& call) {
     std::vector<std::string> services = probe_texts(spec, "services");
     std::string init_stage = probe_text(spec, "init_stage");
     // The context's client outlives this attempt, so the connection stays open between attempts.
+    bool first_attempt = !ctx.http;
     if (!ctx.http) ctx.http = std::make_unique<HttpClient>();
     AwsConfig config;
     config.endpoint = fmt::format("http://{}:{}", call.endpoint.host, call.endpoint.port);
@@ -113,18 +114,24 @@ ProbeResult check(const ProbeCall& call) {
         result.latency = duration_cast<microseconds>(steady_clock::now() - start);
         return result;
     };
-    // The first on the kept connection: while the emulator is not listening yet, that is all.
-    if (AwsResult r = ping_aws_service(client, wanted.front()); !r.ok()) return failure(wanted.front(), r);
-    // The others at once, each on its own connection: a lazily loading emulator loads them in
-    // parallel, and the answer takes the slowest call, not the sum.
+    // Every service at once, each on its own connection: a lazily loading emulator (LocalStack)
+    // loads them in parallel, and the answer takes the slowest call, not the sum. On a later
+    // attempt (the wait loop polling an emulator that is not listening yet), the first service
+    // on the kept connection goes first, and the others only once it answered.
     std::vector<AwsResult> results(wanted.size());
     ThreadGroup threads;
-    for (std::size_t i = 1; i < wanted.size(); ++i)
-        threads.spawn([&, i] {
-            AwsClient own(client.config());
-            results[i] = ping_aws_service(own, wanted[i]);
-        });
+    auto ask_others = [&] {
+        for (std::size_t i = 1; i < wanted.size(); ++i)
+            threads.spawn([&, i] {
+                AwsClient own(client.config());
+                results[i] = ping_aws_service(own, wanted[i]);
+            });
+    };
+    if (first_attempt) ask_others();
+    results[0] = ping_aws_service(client, wanted.front());
+    if (!first_attempt && results[0].ok()) ask_others();
     threads.join();
+    if (!results[0].ok()) return failure(wanted.front(), results[0]);
     for (std::size_t i = 1; i < wanted.size(); ++i)
         if (!results[i].ok()) return failure(wanted[i], results[i]);
     result.ready = true;
