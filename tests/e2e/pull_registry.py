@@ -39,17 +39,21 @@ def docker(*args, timeout=300, env=None, check=True):
 class Registry:
     """One docker-registry process; `htpasswd` = (user, password) turns on basic auth."""
 
-    def __init__(self, folder, htpasswd=None):
+    def __init__(self, folder, htpasswd=None, storage=None):
+        """`storage`: another registry's storage folder, to serve the same images (pushing a
+        stand-in's base layer costs minutes on these machines)."""
         self.folder = folder
         self.port = free_port()
         self.addr = f"127.0.0.1:{self.port}"
         self.proc = None
         self.htpasswd = htpasswd
-        (folder / "storage").mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.storage = storage or folder / "storage"
+        self.storage.mkdir(parents=True, exist_ok=True)
         config = [
             "version: 0.1",
             "log: {level: error}",
-            f"storage: {{filesystem: {{rootdirectory: {folder / 'storage'}}}, delete: {{enabled: true}}}}",
+            f"storage: {{filesystem: {{rootdirectory: {self.storage}}}, delete: {{enabled: true}}}}",
             f"http: {{addr: '{self.addr}'}}",
         ]
         if htpasswd:

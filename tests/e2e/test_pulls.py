@@ -10,9 +10,11 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -26,13 +28,31 @@ MOTO_BLOB_MB = 24
 TS = r"^\d\d:\d\d:\d\d "
 
 
+def standin_id(image):
+    return docker("image", "inspect", "--format", "{{.Id}}", image).stdout.strip().split(":")[-1][:12]
+
+
 @pytest.fixture(scope="module")
 def registry(engine, tmp_path_factory):
-    """A registry with devenv/postgres:17 and devenv/moto:5 (stand-ins plus a random layer)."""
-    reg = Registry(tmp_path_factory.mktemp("registry")).start()
+    """A registry with devenv/postgres:17 and devenv/moto:5 (stand-ins plus a random layer).
+    Pushing a stand-in's 650 MB base layer takes minutes here, so the registry's storage is kept
+    between runs (DEVENV_TEST_REGISTRY_CACHE, default /var/cache/devenv-test-registry), keyed by
+    the stand-ins' image ids and the blob sizes; the engine never keeps the pushed images."""
+    cache = Path(os.environ.get("DEVENV_TEST_REGISTRY_CACHE", "/var/cache/devenv-test-registry"))
+    key = f"{standin_id('devenv-standin/postgres:17')}-{standin_id('devenv-standin/moto:5')}-{PG_BLOB_MB}-{MOTO_BLOB_MB}"
+    storage = cache / key
+    complete = storage / ".complete"
+    if not complete.exists() and storage.exists():
+        shutil.rmtree(storage)
+    reg = Registry(tmp_path_factory.mktemp("registry"), storage=storage).start()
     try:
-        push_with_blob(reg, "devenv-standin/postgres:17", "devenv/postgres:17", PG_BLOB_MB)
-        push_with_blob(reg, "devenv-standin/moto:5", "devenv/moto:5", MOTO_BLOB_MB)
+        if not complete.exists():
+            for old in cache.glob("*"):
+                if old != storage:
+                    shutil.rmtree(old, ignore_errors=True)
+            push_with_blob(reg, "devenv-standin/postgres:17", "devenv/postgres:17", PG_BLOB_MB)
+            push_with_blob(reg, "devenv-standin/moto:5", "devenv/moto:5", MOTO_BLOB_MB)
+            complete.write_text("pushed\n")
         yield reg
     finally:
         reg.stop()
@@ -295,42 +315,40 @@ def test_rate_limited(registry, proxies, envs):
     assert reasons == {"rate_limited"}, r.out
 
 
-def test_a_registry_that_needs_login(engine, tmp_path, envs):
-    """htpasswd auth: without credentials `docker login REGISTRY` is the fix; devenv hands the
-    docker CLI's credentials (config.json `auths`, or a credential helper) to the engine."""
-    reg = Registry(tmp_path / "auth-registry", htpasswd=("devenv", "s3cret-pass")).start()
-    cfg = tmp_path / "docker-config"
-    cfg.mkdir()
-    try:
-        p = subprocess.run(["docker", "login", reg.addr, "-u", "devenv", "--password-stdin"], input="s3cret-pass",
-                           capture_output=True, text=True, env={**os.environ, "DOCKER_CONFIG": str(cfg)}, timeout=60)
-        assert p.returncode == 0, p.stderr
-        name = push_with_blob(reg, "devenv-standin/postgres:17", "devenv/postgres:17", 8, docker_env={"DOCKER_CONFIG": str(cfg)})
-        moto = push_with_blob(reg, "devenv-standin/moto:5", "devenv/moto:5", 1, docker_env={"DOCKER_CONFIG": str(cfg)})
-        images = {"postgres": name, "aws": moto}
-        e = envs(images)
-        empty = tmp_path / "empty-config"
-        empty.mkdir()
+def test_a_registry_that_needs_login(registry, tmp_path, envs):
+    """htpasswd auth (a second registry process serving the same storage): without credentials
+    `docker login REGISTRY` is the fix; devenv hands the docker CLI's credentials (config.json
+    `auths`, or a credential helper) to the engine; refused ones are said to be refused."""
+    import base64
+    reg = Registry(tmp_path / "auth-registry", htpasswd=("devenv", "s3cret-pass"), storage=registry.storage).start()
+    images = images_via(reg.addr)
+    remove_tags(*images.values())
 
-        r = e.devenv(*e.up_args("aws"), env={"DOCKER_CONFIG": str(empty)})
+    def config(name, doc):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "config.json").write_text(json.dumps(doc))
+        return str(d)
+
+    try:
+        e = envs(images)
+        r = e.devenv(*e.up_args("aws"), env={"DOCKER_CONFIG": config("empty", {})})
         assert_nothing_started(e, r)
         assert "refused access (login required)" in r.err and f"docker login {reg.addr}" in r.err, r
 
-        wrong = tmp_path / "wrong-config"
-        wrong.mkdir()
-        import base64
-        (wrong / "config.json").write_text(json.dumps({"auths": {reg.addr: {"auth": base64.b64encode(b"devenv:nope").decode()}}}))
-        r = e.devenv(*e.up_args("aws"), env={"DOCKER_CONFIG": str(wrong)})
+        wrong = config("wrong", {"auths": {reg.addr: {"auth": base64.b64encode(b"devenv:nope-nope").decode()}}})
+        r = e.devenv(*e.up_args("aws"), env={"DOCKER_CONFIG": wrong})
         assert_nothing_started(e, r)
-        assert "refused the credentials" in r.err and "nope" not in r.err + r.out, r
+        assert "refused the credentials" in r.err and "nope-nope" not in r.err + r.out, r
 
-        r = e.devenv("pull", "aws", *e.base_args, env={"DOCKER_CONFIG": str(cfg)})
+        good = config("good", {"auths": {reg.addr: {"auth": base64.b64encode(b"devenv:s3cret-pass").decode()}}})
+        r = e.devenv("pull", "aws", *e.base_args, env={"DOCKER_CONFIG": good})
         assert r.code == 0, r
         assert "s3cret" not in r.err + r.out
-        assert image_present(name) and image_present(moto)
-        remove_tags(name, moto)
+        assert all(image_present(i) for i in images.values())
+        remove_tags(*images.values())
 
-        # A credential helper (credsStore), run as `docker-credential-NAME get`.
+        # A credential helper (credsStore), run as `docker-credential-NAME get`, server on stdin.
         helper_dir = tmp_path / "bin"
         helper_dir.mkdir()
         helper = helper_dir / "docker-credential-devenvtest"
@@ -338,17 +356,13 @@ def test_a_registry_that_needs_login(engine, tmp_path, envs):
                           f"[ \"$server\" = {reg.addr} ] || {{ echo 'credentials not found in native keychain'; exit 1; }}\n"
                           "printf '{\"ServerURL\":\"%s\",\"Username\":\"devenv\",\"Secret\":\"s3cret-pass\"}' \"$server\"\n")
         helper.chmod(0o755)
-        store = tmp_path / "store-config"
-        store.mkdir()
-        (store / "config.json").write_text(json.dumps({"credsStore": "devenvtest"}))
-        r = e.devenv("pull", "aws", *e.base_args,
-                     env={"DOCKER_CONFIG": str(store), "PATH": f"{helper_dir}:{os.environ['PATH']}"})
+        store = config("store", {"credsStore": "devenvtest"})
+        r = e.devenv("pull", "aws", *e.base_args, env={"DOCKER_CONFIG": store, "PATH": f"{helper_dir}:{os.environ['PATH']}"})
         assert r.code == 0, r
-        assert image_present(name) and "s3cret" not in r.err + r.out
-        remove_tags(name, moto)
+        assert all(image_present(i) for i in images.values()) and "s3cret" not in r.err + r.out
     finally:
         reg.stop()
-        remove_tags(f"{reg.addr}/devenv/postgres:17", f"{reg.addr}/devenv/moto:5")
+        remove_tags(*images.values())
 
 
 def test_registry_killed_in_the_middle_of_a_pull(registry, proxies, envs):
