@@ -95,11 +95,14 @@ std::optional<RegistryCredentials> registry_credentials(const std::string& regis
     if (!cfg.is_object())
         throw Error(ErrorKind::engine, fmt::format("{} is not valid JSON, so devenv cannot read registry credentials from it", path))
             .hint("fix or remove the file (`docker login` writes it again)");
-    if (const nlohmann::json* h = entry_for(cfg.value("credHelpers", nlohmann::json::object()), registry); h && h->is_string())
+    // Copies kept alive here: entry_for points into them.
+    const nlohmann::json helpers = cfg.value("credHelpers", nlohmann::json::object());
+    const nlohmann::json auths = cfg.value("auths", nlohmann::json::object());
+    if (const nlohmann::json* h = entry_for(helpers, registry); h && h->is_string())
         return from_helper(h->get<std::string>(), registry);
     if (auto store = cfg.find("credsStore"); store != cfg.end() && store->is_string() && !store->get<std::string>().empty())
         if (auto c = from_helper(store->get<std::string>(), registry)) return c;
-    const nlohmann::json* e = entry_for(cfg.value("auths", nlohmann::json::object()), registry);
+    const nlohmann::json* e = entry_for(auths, registry);
     if (!e || !e->is_object()) return std::nullopt;
     RegistryCredentials c;
     c.server = registry_config_key(registry);
