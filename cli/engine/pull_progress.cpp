@@ -122,7 +122,10 @@ void LineSplitter::finish(const std::function<void(std::string_view)>& on_line) 
 }
 
 PullFailure classify_pull_failure(std::string_view message) {
-    std::string m = lowercase(message);
+    std::string m = lowercase(trim(message));
+    // The engine's whole message when the registry's connection closed mid-layer (seen from
+    // Engine 20.10 after its retries, the registry killed during a download).
+    if (m == "eof") return PullFailure::unreachable;
     if (contains_any(m, {"toomanyrequests", "too many requests", " 429", "rate limit"})) return PullFailure::rate_limited;
     if (contains_any(m, {"unauthorized", "authentication required", "no basic auth credentials", "denied",
                          "incorrect username or password", "403 forbidden"}))

@@ -106,6 +106,8 @@ TEST_CASE("failures are classified by the registry's and the engine's words") {
     CHECK(classify_pull_failure("Get \"https://registry-1.docker.io/v2/\": net/http: request canceled while waiting for connection "
                                 "(Client.Timeout exceeded while awaiting headers)") == PullFailure::unreachable);
     CHECK(classify_pull_failure("unexpected EOF") == PullFailure::unreachable);
+    CHECK(classify_pull_failure("EOF") == PullFailure::unreachable);  // the registry killed mid-layer
+    CHECK(classify_pull_failure("the EOF marker") == PullFailure::other);
     CHECK(classify_pull_failure("manifest for x:1 not found: manifest unknown: manifest unknown") == PullFailure::not_found);
     CHECK(classify_pull_failure("Head \"http://h/v2/devenv/nope/manifests/1\": name unknown") == PullFailure::not_found);
     CHECK(classify_pull_failure("Head \"http://127.0.0.1:5000/v2/devenv/postgres/manifests/17\": no basic auth credentials") ==

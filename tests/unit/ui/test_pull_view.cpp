@@ -1,6 +1,8 @@
 // How pulls look: live lines on a terminal, plain lines every 5 s, JSON events every second.
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "ui/lifecycle_view.hpp"
@@ -11,10 +13,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
+UiOptions no_color(UiOptions o) {
+    o.color = false;
+    return o;
+}
+
 struct Captured {
     std::string out, err;
     Ui ui;
-    explicit Captured(UiOptions o) : ui(o, UiSink{[this](std::string_view s) { out += s; }, [this](std::string_view s) { err += s; }}) {}
+    explicit Captured(UiOptions o) : ui(no_color(o), UiSink{[this](std::string_view s) { out += s; }, [this](std::string_view s) { err += s; }}) {}
 };
 
 PullEvent event(PullEvent::Kind kind, std::chrono::milliseconds at, std::int64_t done = 0) {
@@ -82,8 +89,11 @@ TEST_CASE("a terminal: one line per image, redrawn in place") {
     Captured c(o);
     PullDisplay d(c.ui, "up", kImages);
     d.on_event(event(PullEvent::Kind::started, 0ms));
+    d.on_event(event(PullEvent::Kind::progress, 900ms, 10'000'000));  // within 100 ms of the last redraw: skipped
+    std::this_thread::sleep_for(120ms);
     d.on_event(event(PullEvent::Kind::progress, 1000ms, 20'000'000));
     d.on_event(event(PullEvent::Kind::done, 3000ms, 200'000'000));
+    CHECK(c.err.find("10.0 MB / 200.0 MB") == std::string::npos);
     d.finish();
     CHECK(count(c.err, "\x1b[2A") >= 2);  // moved up over both lines to redraw
     CHECK(c.err.find("127.0.0.1:5000/devenv/postgres:17  20.0 MB / 200.0 MB  layers 1/2  20.0 MB/s") != std::string::npos);
