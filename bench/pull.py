@@ -7,6 +7,7 @@ layers are on the engine already, so only the random layers are transferred: --p
 --moto-mb). Medians of --runs; writes bench/results/pull.md.
 
     /usr/bin/python3 bench/pull.py [--runs 3] [--pg-mb 300] [--moto-mb 100] [--devenv build/devenv]
+    /usr/bin/python3 bench/pull.py --storage /var/cache/devenv-test-registry/KEY --pg-mb 160 --moto-mb 24
 """
 import argparse
 import os
@@ -38,14 +39,19 @@ def main():
     ap.add_argument("--moto-mb", type=int, default=100)
     ap.add_argument("--devenv", default=str(ROOT / "build" / "devenv"))
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "pull.md"))
+    ap.add_argument("--storage", help="serve an existing registry storage holding devenv/postgres:17 and devenv/moto:5 "
+                                      "(the e2e tests' cache, /var/cache/devenv-test-registry/KEY) instead of pushing")
     a = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="devenv-bench-pull-"))
-    reg = Registry(work / "registry")
+    reg = Registry(work / "registry", storage=Path(a.storage) if a.storage else None)
     reg.start()
     try:
-        pg = push_with_blob(reg, "devenv-standin/postgres:17", "bench/postgres:17", a.pg_mb)
-        moto = push_with_blob(reg, "devenv-standin/moto:5", "bench/moto:5", a.moto_mb)
+        if a.storage:
+            pg, moto = f"{reg.addr}/devenv/postgres:17", f"{reg.addr}/devenv/moto:5"
+        else:
+            pg = push_with_blob(reg, "devenv-standin/postgres:17", "bench/postgres:17", a.pg_mb)
+            moto = push_with_blob(reg, "devenv-standin/moto:5", "bench/moto:5", a.moto_mb)
         proj = work / "proj"
         proj.mkdir()
         sets = ["--set", f"services.postgres.image={pg}", "--set", f"services.aws.image={moto}"]
@@ -64,7 +70,8 @@ def main():
         remove_tags(pg, moto)
     finally:
         reg.stop()
-        remove_tags(f"{reg.addr}/bench/postgres:17", f"{reg.addr}/bench/moto:5")
+        remove_tags(f"{reg.addr}/bench/postgres:17", f"{reg.addr}/bench/moto:5",
+                    f"{reg.addr}/devenv/postgres:17", f"{reg.addr}/devenv/moto:5")
 
     med_d, med_c = statistics.median(devenv_s), statistics.median(compose_s)
     total_mb = a.pg_mb + a.moto_mb
