@@ -256,7 +256,14 @@ TEST_CASE("describe_cli reads the bound options: kinds, choices, positionals, hi
     REQUIRE(up.positionals.size() == 1);
     CHECK(up.positionals[0].kind == ValueKind::profiles);
     CHECK(up.positionals[0].type_name == "PROFILE");
-    for (const auto& o : up.options) CHECK_FALSE(o.takes_value);  // flags only
+    for (const auto& o : up.options) {
+        if (o.names.back() == "--pull") {  // the one option with a value: a choice, completed as such
+            CHECK(o.kind == ValueKind::choices);
+            CHECK(o.choices == std::vector<std::string>{"always", "missing", "never"});
+        } else {
+            CHECK_FALSE(o.takes_value);  // flags
+        }
+    }
     const auto& logs = spec.commands[2];
     auto tail = std::find_if(logs.options.begin(), logs.options.end(),
                              [](const OptionSpec& o) { return o.names.front() == "-n"; });
