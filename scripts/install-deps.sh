@@ -30,6 +30,9 @@ pkgs=(
   man-db
   # fault drills: `ss` (who holds a connection to a service), `ip` (the second engine's bridge)
   iproute2
+  # image pulls (tests/e2e/test_pulls.py): a local registry (CNCF distribution) and htpasswd
+  # for its basic-auth file
+  docker-registry apache2-utils
 )
 
 # One dpkg-query for all of them; a package never seen by dpkg is reported on stderr instead.

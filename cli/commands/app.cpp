@@ -48,6 +48,7 @@ int run_app(int argc, char** argv) {
     register_version(app, ctx);
     register_templates(app, ctx);
     register_up(app, ctx);
+    register_pull(app, ctx);
     register_wait(app, ctx);
     register_status(app, ctx);
     register_logs(app, ctx);

@@ -9,6 +9,7 @@
 #include "lifecycle/exports.hpp"
 #include "lifecycle/init.hpp"
 #include "lifecycle/logs.hpp"
+#include "lifecycle/pull_run.hpp"
 #include "lifecycle/reset_run.hpp"
 #include "lifecycle/up_run.hpp"
 
@@ -59,8 +60,15 @@ CLI::App* bind_templates(CLI::App& app, TemplatesArgs& a);
 struct UpArgs {
     std::string profile;
     UpCommandOptions options;  // timeout and interrupted come from the globals
+    std::string pull = "missing";  // --pull always|missing|never (into options.pull)
 };
 CLI::App* bind_up(CLI::App& app, UpArgs& a);
+
+struct PullArgs {
+    std::string profile;
+    PullCommandOptions options;  // missing_only; interrupted comes from the globals
+};
+CLI::App* bind_pull(CLI::App& app, PullArgs& a);
 
 struct ServicesArgs {
     std::string profile;

@@ -12,6 +12,9 @@ CLI::App* bind_up(CLI::App& app, UpArgs& a) {
     cmd->add_flag("--build", a.options.build, "Build images of services with a build: section first (passed to Compose)");
     cmd->add_flag("--no-seed", a.options.no_seed, "Start and wait only; do not seed");
     cmd->add_flag("--allow-remote", a.options.allow_remote, "Also seed endpoints that are not on this machine");
+    cmd->add_option("--pull", a.pull, "Pull images first: missing (default: those the engine lacks), always, never")
+        ->check(CLI::IsMember({"always", "missing", "never"}))
+        ->each([&a](const std::string& v) { a.options.pull = parse_pull_policy(v).value_or(PullPolicy::missing); });
     return cmd;
 }
 

@@ -43,6 +43,7 @@ void register_profiles(CLI::App& app, Context& ctx);
 void register_version(CLI::App& app, Context& ctx);
 void register_templates(CLI::App& app, Context& ctx);
 void register_up(CLI::App& app, Context& ctx);
+void register_pull(CLI::App& app, Context& ctx);
 void register_down(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
 void register_wait(CLI::App& app, Context& ctx);

@@ -151,6 +151,7 @@ void compose_up(const ComposeProject& p, const ComposeUpOptions& opts) {
     if (opts.remove_orphans) args.push_back("--remove-orphans");
     if (opts.build) args.push_back("--build");
     if (opts.force_recreate) args.push_back("--force-recreate");
+    if (!opts.pull.empty()) args.insert(args.end(), {"--pull", opts.pull});
     if (opts.wait) args.push_back("--wait");
     if (opts.wait && opts.wait_timeout) args.insert(args.end(), {"--wait-timeout", std::to_string(opts.wait_timeout->count())});
     args.insert(args.end(), opts.services.begin(), opts.services.end());

@@ -49,6 +49,7 @@ struct ComposeUpOptions {
     bool remove_orphans = true;   // --remove-orphans
     bool build = false;           // --build
     bool force_recreate = false;  // --force-recreate
+    std::string pull;             // --pull POLICY ("never" once devenv pulled); "" = Compose's default
     bool wait = false;            // --wait: Compose's own wait (healthchecks; no logs on failure)
     std::optional<std::chrono::seconds> wait_timeout;  // --wait-timeout
     std::vector<std::string> services;                 // only these (and their dependencies)

@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include "engine/docker_json.hpp"
+#include "engine/pull_progress.hpp"
 #include "net/http.hpp"
 #include "util/error.hpp"
 
@@ -195,6 +196,37 @@ void DockerApi::remove_container(const std::string& id) {
 
 bool DockerApi::image_exists(const std::string& ref) {
     return !get_json("/images/" + url_encode(ref) + "/json", fmt::format("inspect image {}", ref)).is_null();
+}
+
+long DockerApi::pull_image(const std::string& name, const std::string& tag, const std::string& registry_auth,
+                           const std::function<bool(std::string_view line)>& on_line, const std::atomic<bool>* cancel) {
+    HttpRequest req;
+    req.method = "POST";
+    req.url = url(fmt::format("/images/create?fromImage={}&tag={}", url_encode(name), url_encode(tag)));
+    if (!registry_auth.empty()) req.headers.emplace_back("X-Registry-Auth", registry_auth);
+    req.timeout = 0ms;  // as long as the pull takes
+    req.connect_timeout = kConnectTimeout;
+    req.stall_timeout = 120s;
+    req.cancel = cancel;
+    LineSplitter lines;
+    bool stopped = false;
+    HttpResponse r = http_->stream(req, [&](std::string_view data) {
+        lines.feed(data, [&](std::string_view line) {
+            if (!stopped && !on_line(line)) stopped = true;
+        });
+        return !stopped;
+    });
+    if (!r.ok()) {
+        if (r.error == "cancelled") return 0;
+        if (r.error.find("too slow") != std::string::npos || r.error.find("Operation too slow") != std::string::npos)
+            throw Error(ErrorKind::engine, fmt::format("the pull of {}:{} made no progress for 2 minutes", name, tag))
+                .hint("the registry or the network stalled; try again, or `docker pull` to see the engine's own view");
+        throw unreachable(host_, socket_, r.error);
+    }
+    lines.finish([&](std::string_view line) {
+        if (!stopped) on_line(line);
+    });
+    return r.status;
 }
 
 std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {

@@ -6,6 +6,7 @@
 // The API version is negotiated on first use: v1.41 (Engine 20.10), or the engine's own when it
 // is older. Every call throws Error(ErrorKind::engine) on failure; an engine that does not
 // answer fails within about a second.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -92,6 +93,15 @@ public:
     nlohmann::json info();
     // Whether the engine holds image `ref` ("postgres:17", "ghcr.io/a/b@sha256:..."); no pull.
     bool image_exists(const std::string& ref);
+
+    // POST /images/create?fromImage=NAME&tag=TAG: pulls, handing each JSON line of the engine's
+    // progress to on_line as it arrives, until the stream ends, on_line returns false or
+    // *cancel becomes true (the engine then abandons the pull). `registry_auth` is the
+    // X-Registry-Auth value ("" = anonymous). Returns the HTTP status (an error answer's
+    // {"message"} is a line too); throws Error(engine) when the engine cannot be reached or
+    // goes away. No overall time limit: a pull stalled for 2 minutes fails.
+    long pull_image(const std::string& name, const std::string& tag, const std::string& registry_auth,
+                    const std::function<bool(std::string_view line)>& on_line, const std::atomic<bool>* cancel = nullptr);
 
     // Every container of a Compose project, running or not, sorted by name: one list call, then
     // one inspect per container for what the list lacks (restart count, health log, times).

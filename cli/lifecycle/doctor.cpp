@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lifecycle/ports.hpp"
+#include "lifecycle/registry_check.hpp"
 #include "util/env.hpp"
 #include "util/process.hpp"
 
@@ -265,8 +266,10 @@ DoctorReport run_doctor(Environment* env, const std::string& profile_error) {
         if (!build.empty()) summary += fmt::format("; built from a Dockerfile: {}", list(build));
         if (!present.empty()) summary += fmt::format(" (present: {})", list(present));
         r.checks.push_back({"images", State::ok, summary, ""});
+        r.checks.push_back(registries_check(pull, *api));
     } else {
         r.checks.push_back({"images", State::skip, "needs the engine", ""});
+        r.checks.push_back({"registries", State::skip, "needs the engine", ""});
     }
 
     // LocalStack's auth token, only where the chosen image needs one.

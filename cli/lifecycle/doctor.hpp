@@ -11,7 +11,7 @@ namespace devenv {
 
 struct DoctorCheck {
     enum class State { ok, fail, skip };
-    std::string name;     // stable id: engine compose docker_host ports disk images localstack_token profile
+    std::string name;     // stable id: engine compose docker_host ports disk images registries localstack_token profile
     State state = State::ok;
     std::string summary;  // one line: what was found
     std::string fix;      // when failed: what to do ("" otherwise)

@@ -282,8 +282,15 @@ UpResult up(Environment& env, const UpOptions& opts) {
 
     auto prev = read_state(env.dir);
 
+    // `--pull always` first: a newer image makes a running environment out of date.
+    bool pulled = false;
+    if (opts.pull.policy == PullPolicy::always) {
+        result.pulls = pull_images(env.profile, env.api(), opts.pull);
+        pulled = true;
+    }
+
     // Already up and unchanged: one status round (the engine's list with the probes), no Compose.
-    if (prev && prev->compose_hash == hash && std::filesystem::exists(env.dir.compose_file())) {
+    if (prev && prev->compose_hash == hash && std::filesystem::exists(env.dir.compose_file()) && !result.pulls.any_updated()) {
         auto st = status(env, {});
         if (st.all_ready) {
             result.already_up = true;
@@ -298,9 +305,11 @@ UpResult up(Environment& env, const UpOptions& opts) {
     auto containers = env.api().list_project(env.profile.project);
 
     check_ports(env, containers);
+    if (!pulled) result.pulls = pull_images(env.profile, env.api(), opts.pull);
     write_file_if_changed(env.dir.compose_file(), text, FileMode::secret);
     ComposeUpOptions co;
     co.build = opts.build;
+    co.pull = "never";  // devenv pulled what was needed, with progress; Compose must not pull again
     note(fmt::format("starting {} services with docker compose (project {})", env.profile.services.size(),
                      env.profile.project));
     compose_up_checked(env, co);

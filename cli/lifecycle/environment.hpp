@@ -12,6 +12,7 @@
 
 #include "engine/compose.hpp"
 #include "engine/docker_api.hpp"
+#include "lifecycle/pulls.hpp"
 #include "probe/wait.hpp"
 #include "profile/load.hpp"
 #include "state/state.hpp"
@@ -43,15 +44,19 @@ struct UpOptions {
     std::function<void(const WaitEvent&)> on_event;
     std::function<void(const std::string&)> on_note;   // "starting containers", ...
     const std::atomic<bool>* interrupted = nullptr;
+    // Images are pulled by devenv (lifecycle/pulls.hpp) before Compose runs, with `--pull never`.
+    PullOptions pull;
 };
 
 struct UpResult {
     bool already_up = false;           // nothing to do: same file, everything ready
     WaitResult wait;
     std::chrono::microseconds took{0};
+    PullResult pulls;  // what was pulled before starting
 };
 
-// Renders into .devenv/, checks ports, starts with Compose, waits. Throws Error(engine) for
+// Renders into .devenv/, checks ports, pulls the images the engine lacks (opts.pull), starts
+// with Compose, waits. A failed pull is an Error(engine) before any container exists. Throws Error(engine) for
 // Compose or engine failures, Error(not_ready) when a service does not come up (with what
 // failed and the last log lines), Error(interrupted) on Ctrl-C.
 UpResult up(Environment& env, const UpOptions& opts);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lifecycle/environment.hpp"
+#include "lifecycle/pulls.hpp"
 #include "lifecycle/seeding.hpp"
 
 namespace devenv {
@@ -23,6 +24,13 @@ public:
     virtual ~LifecycleObserver() = default;
     // A progress note outside a wait ("stopping project x").
     virtual void note(const std::string&) {}
+    // Pulls begin (only when some image is to be pulled), each image's progress, their end
+    // (also after a failure, before the error is thrown).
+    virtual void pulls_started(const std::vector<ImageNeed>& /*images*/) {}
+    virtual void pull_event(const PullEvent&) {}
+    virtual void pulls_finished() {}
+    // `devenv pull` finished.
+    virtual void pulled(const PullResult&) {}
     // A wait begins on `services`; `command` ("up", "wait", "reset") names it in event lines.
     virtual void wait_started(const std::vector<std::string>& /*services*/, const std::string& /*command*/) {}
     // A note during a wait ("starting 3 services with docker compose").

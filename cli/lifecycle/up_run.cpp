@@ -25,9 +25,19 @@ UpSeed decide_up_seed(bool no_seed, const Profile& p, const UpResult& up,
     return UpSeed::seed;
 }
 
+PullOptions observed_pulls(PullPolicy policy, const std::atomic<bool>* interrupted, LifecycleObserver& obs) {
+    PullOptions p;
+    p.policy = policy;
+    p.interrupted = interrupted;
+    p.on_begin = [&obs](const std::vector<ImageNeed>& images) { obs.pulls_started(images); };
+    p.on_event = [&obs](const PullEvent& e) { obs.pull_event(e); };
+    p.on_end = [&obs] { obs.pulls_finished(); };
+    return p;
+}
+
 UpResult start_environment(Environment& env, bool build, std::chrono::milliseconds timeout,
                            const std::atomic<bool>* interrupted, const std::string& command,
-                           LifecycleObserver& obs) {
+                           LifecycleObserver& obs, PullPolicy pull) {
     obs.wait_started(env.profile.service_names(), command);
     WaitFinished guard{obs};
     UpOptions o;
@@ -36,12 +46,13 @@ UpResult start_environment(Environment& env, bool build, std::chrono::millisecon
     o.on_event = [&](const WaitEvent& e) { obs.wait_event(e); };
     o.on_note = [&](const std::string& s) { obs.wait_note(s); };
     o.interrupted = interrupted;
+    o.pull = observed_pulls(pull, interrupted, obs);
     return up(env, o);
 }
 
 UpCommandResult run_up_command(Environment& env, const UpCommandOptions& o, LifecycleObserver& obs) {
     UpCommandResult r;
-    r.up = start_environment(env, o.build, o.timeout, o.interrupted, "up", obs);
+    r.up = start_environment(env, o.build, o.timeout, o.interrupted, "up", obs, o.pull);
     obs.up_done(r.up);
     r.seed = decide_up_seed(o.no_seed, env.profile, r.up, [&]() -> std::optional<std::string> {
         auto rec = read_state(env.dir);

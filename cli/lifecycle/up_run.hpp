@@ -17,6 +17,7 @@ struct UpCommandOptions {
     bool build = false;         // --build
     bool no_seed = false;       // --no-seed
     bool allow_remote = false;  // --allow-remote
+    PullPolicy pull = PullPolicy::missing;  // --pull
     std::chrono::milliseconds timeout{std::chrono::minutes(5)};
     const std::atomic<bool>* interrupted = nullptr;
 };
@@ -27,11 +28,14 @@ struct UpCommandOptions {
 UpSeed decide_up_seed(bool no_seed, const Profile& p, const UpResult& up,
                       const std::function<std::optional<std::string>()>& recorded_seed_hash);
 
-// up() with the wait reported to `obs` under `command` ("up", "reset"); wait_finished() is
-// reported whether it succeeds or throws. Does not report up_done.
+// up() with the pulls and the wait reported to `obs` under `command` ("up", "reset");
+// wait_finished() is reported whether it succeeds or throws. Does not report up_done.
 UpResult start_environment(Environment& env, bool build, std::chrono::milliseconds timeout,
                            const std::atomic<bool>* interrupted, const std::string& command,
-                           LifecycleObserver& obs);
+                           LifecycleObserver& obs, PullPolicy pull = PullPolicy::missing);
+
+// PullOptions whose progress goes to `obs`.
+PullOptions observed_pulls(PullPolicy policy, const std::atomic<bool>* interrupted, LifecycleObserver& obs);
 
 struct UpCommandResult {
     UpResult up;

@@ -62,6 +62,11 @@ size_t on_read(char* buffer, size_t size, size_t n, void* user) {
     return got;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+    return cancel->load() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 struct FileClose {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
@@ -140,6 +145,15 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+    if (req.cancel) {
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(req.cancel));
+    }
+    if (req.stall_timeout.count() > 0) {
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(req.stall_timeout.count()));
+    }
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -188,7 +202,7 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total);
     resp.elapsed = std::chrono::microseconds(total);
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && sink.stopped)) {
-        resp.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+        resp.error = rc == CURLE_ABORTED_BY_CALLBACK ? std::string("cancelled") : errbuf[0] ? errbuf : curl_easy_strerror(rc);
         resp.headers.clear();
         return resp;
     }

@@ -2,6 +2,7 @@
 // One HTTP client over libcurl: kept-alive connections (one client per thread), TCP or a unix
 // socket (the Docker Engine API). Transport failures are returned, not thrown, because probes
 // poll and need the reason as data.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -23,6 +24,11 @@ struct HttpRequest {
     std::string body_file;
     std::chrono::milliseconds timeout{5000};          // whole request
     std::chrono::milliseconds connect_timeout{2000};
+    // Long streams (an image pull): the transfer is abandoned when *cancel becomes true (looked
+    // at about once a second, also while nothing arrives; the error is then "cancelled"), or
+    // when less than one byte a second arrives for stall_timeout (0: never).
+    const std::atomic<bool>* cancel = nullptr;
+    std::chrono::seconds stall_timeout{0};
 };
 
 struct HttpResponse {

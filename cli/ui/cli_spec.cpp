@@ -101,7 +101,7 @@ const std::vector<ExitCodeDoc>& exit_code_table() {
         {0, "success"},
         {1, "anything else (doctor: a check failed)"},
         {2, "usage or profile error"},
-        {3, "container engine or Compose unavailable or failed (doctor: the engine or Compose check failed)"},
+        {3, "container engine or Compose unavailable or failed, or an image pull failed (doctor: the engine or Compose check failed)"},
         {4, "a service did not become ready (timeout or exited); status: not every service is ready"},
         {5, "seeding or reset failed"},
         {130, "interrupted (Ctrl-C, SIGINT)"},

@@ -10,6 +10,38 @@ LifecycleView::LifecycleView(const Ui& ui, const Profile& p, Command command)
 
 void LifecycleView::note(const std::string& text) { ui_.note(text); }
 
+namespace {
+
+const char* command_name(LifecycleView::Command c) {
+    switch (c) {
+    case LifecycleView::Command::up: return "up";
+    case LifecycleView::Command::wait: return "wait";
+    case LifecycleView::Command::seed: return "seed";
+    case LifecycleView::Command::reset: return "reset";
+    case LifecycleView::Command::pull: return "pull";
+    }
+    return "up";
+}
+
+}  // namespace
+
+void LifecycleView::pulls_started(const std::vector<ImageNeed>& images) {
+    pulls_.emplace(ui_, command_name(command_), images);
+}
+
+void LifecycleView::pull_event(const PullEvent& e) {
+    if (pulls_) pulls_->on_event(e);
+}
+
+void LifecycleView::pulls_finished() {
+    if (pulls_) pulls_->finish();
+}
+
+void LifecycleView::pulled(const PullResult& r) {
+    if (ui_.options().json) ui_.out(pull_summary_json(r));
+    else if (!ui_.options().quiet) ui_.out(format_pull_summary(ui_, r));
+}
+
 void LifecycleView::wait_started(const std::vector<std::string>& services, const std::string& command) {
     wait_.emplace(ui_, services, command);
 }

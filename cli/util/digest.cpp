@@ -27,6 +27,38 @@ std::string base64(std::string_view bytes) {
     return out;
 }
 
+std::string base64_url(std::string_view bytes) {
+    std::string out = base64(bytes);
+    for (char& c : out) {
+        if (c == '+') c = '-';
+        else if (c == '/') c = '_';
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string clean;
+    clean.reserve(text.size());
+    for (char c : text) {
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+        if (!ok) return std::nullopt;
+        clean += c;
+    }
+    while (!clean.empty() && clean.back() == '=') clean.pop_back();
+    if (clean.find('=') != std::string::npos || clean.size() % 4 == 1) return std::nullopt;
+    std::size_t pad = (4 - clean.size() % 4) % 4;
+    clean.append(pad, '=');
+    std::string out(3 * clean.size() / 4, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
+                            static_cast<int>(clean.size()));
+    if (n < 0) return std::nullopt;
+    out.resize(static_cast<std::size_t>(n) - pad);  // EVP_DecodeBlock counts the padding as zero bytes
+    return out;
+}
+
 namespace {
 
 std::string digest(std::string_view data, const EVP_MD* type, const char* name) {

@@ -4,6 +4,7 @@
 // Error(internal).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,11 @@ namespace devenv {
 std::string hex(std::string_view bytes);
 // Standard base64 with padding (Content-MD5).
 std::string base64(std::string_view bytes);
+// The bytes of standard or URL-safe base64 (padding optional, whitespace ignored); nullopt when
+// `text` is not base64 (the `auth` entries of ~/.docker/config.json).
+std::optional<std::string> base64_decode(std::string_view text);
+// URL-safe base64 with padding, as Docker's X-Registry-Auth header carries it.
+std::string base64_url(std::string_view bytes);
 
 std::string md5(std::string_view data);         // raw 16 bytes (S3 ETags, Content-MD5, PostgreSQL md5)
 std::string sha256(std::string_view data);      // raw 32 bytes

@@ -83,7 +83,7 @@ def test_bash_registers_the_function(shop):
 def test_bash_commands(shop):
     got = bash_complete([""], shop)
     for c in ["up", "down", "status", "wait", "logs", "env", "render", "config", "profiles", "templates",
-              "init", "doctor", "completion", "version"]:
+              "init", "doctor", "completion", "version", "pull"]:
         assert c in got
     assert not any(c.startswith("__") for c in got)
     assert bash_complete(["pro"], shop) == ["profiles"]
@@ -93,6 +93,7 @@ def test_bash_commands(shop):
 def test_bash_options(shop):
     got = bash_complete(["up", "--"], shop)
     assert "--build" in got and "--timeout" in got and "--json" in got and "--port-offset" in got
+    assert "--pull" in got
     assert bash_complete(["init", "--f"], shop) == ["--file", "--force", "--from"]
 
 

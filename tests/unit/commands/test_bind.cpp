@@ -51,6 +51,32 @@ TEST_CASE("up: profile, --build, --no-seed, --allow-remote; globals before or af
     CHECK(b.options.allow_remote);
 }
 
+TEST_CASE("up --pull POLICY; pull [PROFILE] --missing with the globals") {
+    Cli c;
+    UpArgs a;
+    bind_up(c.app, a);
+    c.parse({"up", "--pull", "never"});
+    CHECK(a.options.pull == PullPolicy::never);
+    Cli d;
+    UpArgs b;
+    bind_up(d.app, b);
+    d.parse({"up"});
+    CHECK(b.options.pull == PullPolicy::missing);
+    Cli e;
+    UpArgs bad;
+    bind_up(e.app, bad);
+    CHECK_THROWS_AS(e.parse({"up", "--pull", "sometimes"}), CLI::ValidationError);
+
+    Cli f;
+    PullArgs p;
+    bind_pull(f.app, p);
+    f.parse({"pull", "web", "--missing", "--overlay", "dev", "--set", "services.db.image=x:1"});
+    CHECK(p.profile == "web");
+    CHECK(p.options.missing_only);
+    CHECK(f.g.overlays == std::vector<std::string>{"dev"});
+    CHECK(f.g.sets == std::vector<std::string>{"services.db.image=x:1"});
+}
+
 TEST_CASE("reset: services, --hard, --allow-remote, -p") {
     Cli c;
     ResetArgs a;
@@ -230,7 +256,14 @@ TEST_CASE("describe_cli reads the bound options: kinds, choices, positionals, hi
     REQUIRE(up.positionals.size() == 1);
     CHECK(up.positionals[0].kind == ValueKind::profiles);
     CHECK(up.positionals[0].type_name == "PROFILE");
-    for (const auto& o : up.options) CHECK_FALSE(o.takes_value);  // flags only
+    for (const auto& o : up.options) {
+        if (o.names.back() == "--pull") {  // the one option with a value: a choice, completed as such
+            CHECK(o.kind == ValueKind::choices);
+            CHECK(o.choices == std::vector<std::string>{"always", "missing", "never"});
+        } else {
+            CHECK_FALSE(o.takes_value);  // flags
+        }
+    }
     const auto& logs = spec.commands[2];
     auto tail = std::find_if(logs.options.begin(), logs.options.end(),
                              [](const OptionSpec& o) { return o.names.front() == "-n"; });
