@@ -169,6 +169,7 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
             case Outcome::drift: ++sum.drift; break;
             case Outcome::removed: ++sum.removed; break;
             case Outcome::failed: ++sum.failed; break;
+            case Outcome::ran: ++sum.ran; break;
             }
         }
         result.ok = result.ok && sum.failed == 0;

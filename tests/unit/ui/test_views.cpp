@@ -251,6 +251,29 @@ TEST_CASE("seed summary lines") {
     Captured c;
     CHECK(format_seed_summary(c.ui, seed_result(true)) ==
           "seed done in 300 ms\n  db               2 created, 0 updated, 0 unchanged, 0 failed  in 250 ms\n");
+    // Exec steps that ran are not changes: a run with nothing else changed says so.
+    SeedRunResult again;
+    again.command = "seed";
+    again.took = std::chrono::milliseconds(40);
+    ServiceSeedSummary cache{.service = "cache", .unchanged = 4, .took = std::chrono::milliseconds(30)};
+    cache.ran = 1;
+    ServiceSeedSummary quiet{.service = "db", .took = std::chrono::milliseconds(10)};
+    quiet.ran = 2;
+    ServiceSeedSummary mixed{.service = "aws", .created = 1, .unchanged = 2, .took = std::chrono::milliseconds(20)};
+    mixed.ran = 1;
+    again.services = {cache, quiet, mixed};
+    CHECK(format_seed_summary(c.ui, again) ==
+          "seed done in 40 ms
+"
+          "  cache            nothing changed (1 exec step ran, 4 unchanged)  in 30 ms
+"
+          "  db               nothing changed (2 exec steps ran)  in 10 ms
+"
+          "  aws              1 created, 0 updated, 2 unchanged, 1 exec step ran, 0 failed  in 20 ms
+");
+    auto doc = nlohmann::json::parse(seed_json(again, -1));
+    CHECK(doc["services"][0]["ran"] == 1);
+    CHECK(doc["services"][0]["updated"] == 0);
     SeedRunResult none;
     none.command = "reset";
     CHECK(format_seed_summary(c.ui, none) == "reset: nothing is declared to seed\n");
