@@ -59,6 +59,7 @@ CLI::App* bind_templates(CLI::App& app, TemplatesArgs& a);
 struct UpArgs {
     std::string profile;
     UpCommandOptions options;  // timeout and interrupted come from the globals
+    bool current_env = false;  // --current-env: this shell's variables over the recorded ones
 };
 CLI::App* bind_up(CLI::App& app, UpArgs& a);
 

@@ -12,13 +12,17 @@ CLI::App* bind_up(CLI::App& app, UpArgs& a) {
     cmd->add_flag("--build", a.options.build, "Build images of services with a build: section first (passed to Compose)");
     cmd->add_flag("--no-seed", a.options.no_seed, "Start and wait only; do not seed");
     cmd->add_flag("--allow-remote", a.options.allow_remote, "Also seed endpoints that are not on this machine");
+    cmd->add_flag("--current-env", a.current_env,
+                  "Starting the recorded environment again: read its variables from this shell, not from the record");
     return cmd;
 }
 
 void register_up(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<UpArgs>();
     bind_up(app, *a)->callback([&ctx, a] {
-        Environment env = ctx.open(a->profile, false);
+        UpSelection chosen = open_up_environment(ctx.load_options(a->profile), a->current_env);
+        show_up_selection(*ctx.ui, chosen);
+        Environment& env = chosen.env;
         UpCommandOptions o = a->options;
         o.timeout = ctx.timeout(std::chrono::minutes(5));
         o.interrupted = ctx.interrupted();

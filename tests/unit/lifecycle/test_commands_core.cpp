@@ -170,6 +170,71 @@ TEST_CASE("open_command_environment: the recorded profile unless the command lin
     CHECK(open_command_environment(named, true).profile.project != "recorded");
 }
 
+TEST_CASE("open_command_environment: nothing started here says so, and -p for a profile given as a service") {
+    TempProject t;  // no devenv.yaml, no .devenv/state.json
+    LoadOptions requested = t.options();
+    requested.project_name = "";
+    try {
+        open_command_environment(requested, true);
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::profile);
+        CHECK(e.message().starts_with("nothing was started here: "));
+        CHECK(e.hints().front().find("`devenv up PROFILE` (built-in: aws, events, web") != std::string::npos);
+    }
+    try {
+        open_command_environment(requested, true, {"web"});
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.message().starts_with("nothing was started here: "));
+        CHECK(e.hints().front() == "'web' is a profile, not a service: name it with -p web (or start it: `devenv up web`)");
+    }
+    // A profile named on the command line is loaded as before.
+    CHECK(open_command_environment(t.options("web"), true).profile.name == "web");
+}
+
+TEST_CASE("open_up_environment: `up` alone starts the recorded profile again, and lists changed variables") {
+    TempProject t;
+    t.write(".devenv/profiles/other.yaml", "name: other\nservices:\n  kv: {template: redis, with: {version: \"${KV_VERSION:-8}\"}}\n");
+    LoadOptions requested = t.options();
+    requested.project_name = "";
+    // Nothing recorded and no devenv.yaml: what the command line says (here: nothing, an error).
+    CHECK_THROWS_AS(open_up_environment(requested, false), Error);
+
+    StateRecord rec;
+    rec.profile = "other";
+    rec.project = "recorded";
+    rec.port_offset = 10;
+    rec.env["KV_VERSION"] = "7";
+    write_state(state_dir(t.dir()), rec);
+    UpSelection s = open_up_environment(requested, false);  // KV_VERSION is unset in t.env
+    CHECK(s.reused_record);
+    CHECK(s.env.profile.name == "other");
+    CHECK(s.env.profile.project == "recorded");
+    CHECK(s.env.options.port_offset == 10);
+    CHECK(s.env.profile.services[0].params.find("version")->text() == "7");  // the recorded value wins
+    REQUIRE(s.differences.size() == 1);
+    CHECK(s.differences[0].name == "KV_VERSION");
+    CHECK(s.differences[0].recorded == std::optional<std::string>("7"));
+    CHECK(s.differences[0].now == std::nullopt);
+
+    // --current-env: this shell's values (unset: the profile's default).
+    s = open_up_environment(requested, true);
+    CHECK(s.current_env);
+    CHECK(s.env.profile.services[0].params.find("version")->text() == "8");
+    CHECK(s.differences.size() == 1);
+
+    // The same value now: nothing to say.
+    t.env["KV_VERSION"] = "7";
+    CHECK(open_up_environment(requested, false).differences.empty());
+    // An explicit choice is not the record.
+    LoadOptions named = requested;
+    named.profile = "other";
+    s = open_up_environment(named, false);
+    CHECK_FALSE(s.reused_record);
+    CHECK(s.env.profile.project != "recorded");
+}
+
 TEST_CASE("check_service_names: unknown names are usage errors with a suggestion") {
     Profile p = profile_with_seed();
     Service cache;
@@ -190,6 +255,12 @@ TEST_CASE("check_service_names: unknown names are usage errors with a suggestion
         FAIL("expected an error");
     } catch (const Error& e) {
         CHECK(e.hints().front() == "its services: db, cache");
+    }
+    try {
+        check_service_names({"web"}, p);  // `devenv status web`
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.hints().front() == "'web' is a profile, not a service: did you mean -p web?");
     }
 }
 

@@ -247,6 +247,31 @@ TEST_CASE("status: table or JSON, masked") {
     CHECK(doc["services"][0]["probe"]["detail"] == "auth failed for ********");
 }
 
+TEST_CASE("up with no profile: what it took from the record, each variable that differs") {
+    UpSelection s;
+    s.env.options.profile = "aws";
+    s.env.options.sets = {"a=1", "b=2"};
+    s.env.options.port_offset = 20;
+    s.env.profile.project = "demo";
+    CHECK(up_selection_notes(s).empty());  // not reused: nothing to say
+    s.reused_record = true;
+    s.differences = {{"AWS_EMULATOR", "moto", std::nullopt}, {"DB_PASSWORD", "one", "two"}};
+    auto notes = up_selection_notes(s);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0] == "starting again what the last `up` here recorded (.devenv/state.json): profile aws, 2 --set values, "
+                      "--port-offset 20, project demo; name a profile (`devenv up PROFILE ...`) to choose anew");
+    auto w = up_selection_warnings(s);
+    REQUIRE(w.size() == 2);
+    CHECK(w[0] == "AWS_EMULATOR was 'moto' at the recorded `up` and is unset now: using the recorded 'moto'; "
+                  "`devenv up --current-env` takes this shell's");
+    CHECK(w[1] == "DB_PASSWORD differs from its value at the recorded `up`: using the recorded value; "
+                  "`devenv up --current-env` takes this shell's");
+    s.current_env = true;
+    w = up_selection_warnings(s);
+    CHECK(w[0] == "AWS_EMULATOR was 'moto' at the recorded `up` and is unset now: using this shell's: unset (--current-env)");
+    CHECK(w[1].find("two") == std::string::npos);
+}
+
 TEST_CASE("seed summary lines") {
     Captured c;
     CHECK(format_seed_summary(c.ui, seed_result(true)) ==
