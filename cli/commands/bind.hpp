@@ -14,6 +14,7 @@
 
 namespace CLI {
 class App;
+class ParseError;
 }
 
 namespace devenv {
@@ -33,6 +34,14 @@ struct GlobalOptions {
     std::string project_name;                // --project-name
 };
 void bind_global_options(CLI::App& app, GlobalOptions& g);
+// Whether `command` reads the global option `option` (its long name: "set", "timeout"): shown
+// in the command's --help. Commands not in the table (new ones) read them all.
+bool global_option_applies(const std::string& command, const std::string& option);
+// CLI11's "The following arguments were not expected: --overlya" (an ExtrasError) as a usage
+// error naming the command, with "did you mean" from the options that command takes (or from
+// the commands, for an unknown command).
+class Error;
+Error unexpected_arguments_error(const CLI::App& top, const CLI::ParseError& e);
 // The top level: the global options, --version, the exit codes in --help, one command required.
 void bind_app(CLI::App& app, GlobalOptions& g);
 

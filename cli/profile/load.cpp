@@ -10,6 +10,7 @@
 #include "profile/compose_rules.hpp"
 #include "profile/discover.hpp"
 #include "profile/instantiate.hpp"
+#include "profile/jobs.hpp"
 #include "profile/limits.hpp"
 #include "profile/probe_decl.hpp"
 #include "profile/schemas.hpp"
@@ -523,6 +524,7 @@ Profile load_profile(const LoadOptions& opts) {
         throw error_at(e ? e->key_mark : doc.mark(), "services", "the profile declares no services");
     }
     check_dependencies(profile, doc);
+    resolve_jobs(profile, doc);
     profile.top_level = top;
     check_compose_rules(profile, opts.port_offset);
 

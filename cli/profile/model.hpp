@@ -41,6 +41,8 @@ struct Service {
     std::vector<std::string> depends_on;  // services this one waits for
     std::vector<int> host_ports;          // published host ports (after --port-offset)
     std::vector<std::string> secrets;     // secret values (for masking)
+    // A one-shot container (profile/jobs.hpp): no probe; ready once it exited with code 0.
+    bool job = false;
 };
 
 struct Profile {

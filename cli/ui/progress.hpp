@@ -20,8 +20,13 @@ public:
     // Ends the live block (so later output starts below it).
     void finish();
 
+    // still_probing events as plain lines and JSON: at most one per service this often (sooner
+    // when the error changes); the terminal's live line takes every one.
+    static constexpr std::chrono::seconds kStillProbingEvery{10};
+
 private:
     void redraw();
+    bool throttled(const WaitEvent& e);
 
     const Ui& ui_;
     std::vector<std::string> order_;
@@ -30,6 +35,8 @@ private:
     std::mutex mu_;
     int drawn_ = 0;
     std::chrono::steady_clock::time_point start_;
+    std::map<std::string, std::chrono::steady_clock::time_point> last_still_;
+    std::map<std::string, std::string> last_detail_;
 };
 
 std::string format_status(const Ui& ui, const StatusReport& r, const Profile& p);
