@@ -122,6 +122,8 @@ SchemaPtr template_schema() {
                        opt("configs", map(any())), opt("probe", map(any())), opt("exports", map(string())),
                        // Seed kinds: checked against the table of kinds (seed/check.cpp).
                        opt("seeds", list(string())),
+                       // Exports another service's same-named export wins over (any-credential emulators).
+                       opt("yield_exports", list(string())),
                        // AWS services the emulator serves (${params} allowed); empty: all.
                        opt("serves", any())});
     }();

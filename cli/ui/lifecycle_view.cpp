@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "ui/env_view.hpp"
 #include "ui/mask.hpp"
 #include "ui/seed_report.hpp"
 
@@ -115,7 +116,9 @@ void LifecycleView::seed_done(const SeedRunResult& r) {
 }
 
 void LifecycleView::finished() {
-    if (command_ == Command::up && !ui_.options().json && !ui_.options().quiet) ui_.out(up_next_steps());
+    if (command_ != Command::up || ui_.options().json) return;
+    for (const auto& w : export_conflict_warnings(export_conflicts(profile_))) ui_.warn(w);
+    if (!ui_.options().quiet) ui_.out(up_next_steps(profile_));
 }
 
 }  // namespace devenv

@@ -221,8 +221,23 @@ std::string render_status(const Ui& ui, const StatusReport& r, const Profile& p)
     return masked(ui, ui.options().json ? status_json(r, p) : format_status(ui, r, p), p);
 }
 
-std::string up_next_steps() {
-    return "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv reset; devenv down";
+std::string up_next_steps(const Profile& p) {
+    std::string out = "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv reset; devenv down";
+    std::string all, s3;  // the exported values: later services win, as in `devenv env`
+    for (const auto& s : p.services)
+        for (const auto& e : s.exports) {
+            if (e.name == "AWS_ENDPOINT_URL") all = e.value;
+            if (e.name == "AWS_ENDPOINT_URL_S3") s3 = e.value;
+        }
+    for (const auto& e : p.exports) {
+        if (e.name == "AWS_ENDPOINT_URL") all = e.value;
+        if (e.name == "AWS_ENDPOINT_URL_S3") s3 = e.value;
+    }
+    if (!all.empty())
+        out += fmt::format("\n  AWS CLI before 2.13 ignores AWS_ENDPOINT_URL: aws --endpoint-url {} sts get-caller-identity", all);
+    if (!s3.empty() && s3 != all)
+        out += fmt::format("\n  AWS CLI before 2.13 ignores AWS_ENDPOINT_URL_S3: aws --endpoint-url {} s3 ls", s3);
+    return out;
 }
 
 std::string up_json(const UpResult& r, const Profile& p) {

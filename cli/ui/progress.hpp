@@ -46,7 +46,9 @@ std::string render_status(const Ui& ui, const StatusReport& r, const Profile& p)
 // The table after `up`: each service, its ready time and endpoints, and what to run next.
 std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p, bool show_secrets);
 std::string up_json(const UpResult& r, const Profile& p);
-// The line `up` ends with: what to run next.
-std::string up_next_steps();
+// The line `up` ends with: what to run next; when the profile exports AWS_ENDPOINT_URL (or
+// AWS_ENDPOINT_URL_S3), also the AWS CLI's --endpoint-url form, for AWS CLIs older than 2.13
+// (Debian 12's 2.9) that ignore those variables and would talk to real AWS.
+std::string up_next_steps(const Profile& p);
 
 }  // namespace devenv

@@ -319,6 +319,44 @@ TEST_CASE("exports: the chosen services', the seeded ones, project remaps winnin
     CHECK(gh.text.find("DATABASE_URL<<ghadelimiter_") == 0);
 }
 
+TEST_CASE("exports: an emulator's any-value credentials give way; other conflicts are reported") {
+    TempProject t;
+    Environment env;
+    env.dir = state_dir(t.dir());
+    Service aws, minio, db1, db2;
+    aws.name = "aws";
+    aws.exports = {{"AWS_ENDPOINT_URL", "http://localhost:4566"}, {"AWS_ACCESS_KEY_ID", "test", false, true},
+                   {"AWS_SECRET_ACCESS_KEY", "test", false, true}};
+    minio.name = "minio";
+    minio.exports = {{"AWS_ACCESS_KEY_ID", "minioadmin"}, {"AWS_SECRET_ACCESS_KEY", "s3cret", true},
+                     {"AWS_ENDPOINT_URL_S3", "http://localhost:9000"}};
+    db1.name = "db1";
+    db1.exports = {{"DATABASE_URL", "postgres://one"}};
+    db2.name = "db2";
+    db2.exports = {{"DATABASE_URL", "postgres://two"}};
+    env.profile.services = {minio, aws, db1, db2};  // minio first: the emulator listed later still gives way
+    auto value = [&](const std::string& name) {
+        for (const auto& e : environment_exports(env, {}))
+            if (e.name == name) return e.value;
+        return std::string("(none)");
+    };
+    CHECK(value("AWS_ACCESS_KEY_ID") == "minioadmin");
+    CHECK(value("AWS_SECRET_ACCESS_KEY") == "s3cret");
+    CHECK(value("AWS_ENDPOINT_URL") == "http://localhost:4566");
+    CHECK(value("AWS_ENDPOINT_URL_S3") == "http://localhost:9000");
+    CHECK(value("DATABASE_URL") == "postgres://two");  // the later one, as before...
+    auto conflicts = export_conflicts(env.profile);     // ... but said
+    REQUIRE(conflicts.size() == 1);
+    CHECK(conflicts[0].name == "DATABASE_URL");
+    CHECK(conflicts[0].used_service == "db2");
+    CHECK(conflicts[0].lost_service == "db1");
+    CHECK(conflicts[0].lost_value == "postgres://one");
+    // The profile's own exports choose: no conflict.
+    env.profile.exports = {{"DATABASE_URL", "postgres://one"}};
+    CHECK(export_conflicts(env.profile).empty());
+    CHECK(value("DATABASE_URL") == "postgres://one");
+}
+
 TEST_CASE("exports: quoting for eval and dotenv, GitHub entries that cannot be ended early") {
     CHECK(shell_quote("it's") == "'it'\\''s'");
     CHECK(dotenv_quote("plain") == "plain");

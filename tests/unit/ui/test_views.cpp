@@ -121,6 +121,13 @@ TEST_CASE("LifecycleView for up: summary, the already-applied note, failures as 
           "  db               ready in 1.2 s   postgres://app:********@127.0.0.1:5432/app\n"
           "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv reset; devenv down\n");
     CHECK(c.err.find("starting 2 services") != std::string::npos);
+    // A profile exporting AWS_ENDPOINT_URL: the --endpoint-url form for AWS CLIs before 2.13.
+    Profile aws = shop();
+    aws.services[1].exports = {{"AWS_ENDPOINT_URL", "http://localhost:4566"}, {"AWS_ENDPOINT_URL_S3", "http://localhost:9000"}};
+    CHECK(up_next_steps(aws) ==
+          "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv reset; devenv down\n"
+          "  AWS CLI before 2.13 ignores AWS_ENDPOINT_URL: aws --endpoint-url http://localhost:4566 sts get-caller-identity\n"
+          "  AWS CLI before 2.13 ignores AWS_ENDPOINT_URL_S3: aws --endpoint-url http://localhost:9000 s3 ls");
     CHECK(c.err.find("seed: already applied (devenv seed checks it again)\n") != std::string::npos);
     CHECK(c.err.find("role ******** failed: nope") != std::string::npos);
     CHECK(c.err.find("database app") == std::string::npos);
