@@ -1,5 +1,6 @@
 #include "commands/app.hpp"
 
+#include <algorithm>
 #include <csignal>
 
 #include <CLI/CLI.hpp>
