@@ -57,13 +57,11 @@ void WaitDisplay::note(const std::string& text) {
 bool WaitDisplay::throttled(const WaitEvent& e) {
     if (e.kind != WaitEvent::Kind::still_probing) return false;
     // Plain lines and JSON: the first after kStillProbingAfter, then one every kStillProbingEvery
-    // per service (or sooner when the error changes), not one a second.
+    // per service, not one a second (an error that flaps between two texts must not flood CI logs).
     auto now = std::chrono::steady_clock::now();
     auto& last = last_still_[e.service];
-    auto& said = last_detail_[e.service];
-    if (last != std::chrono::steady_clock::time_point{} && now - last < kStillProbingEvery && said == e.detail) return true;
+    if (last != std::chrono::steady_clock::time_point{} && now - last < kStillProbingEvery) return true;
     last = now;
-    said = e.detail;
     return false;
 }
 

@@ -20,8 +20,8 @@ public:
     // Ends the live block (so later output starts below it).
     void finish();
 
-    // still_probing events as plain lines and JSON: at most one per service this often (sooner
-    // when the error changes); the terminal's live line takes every one.
+    // still_probing events as plain lines and JSON: at most one per service this often; the
+    // terminal's live line takes every one.
     static constexpr std::chrono::seconds kStillProbingEvery{10};
 
 private:
@@ -36,7 +36,6 @@ private:
     int drawn_ = 0;
     std::chrono::steady_clock::time_point start_;
     std::map<std::string, std::chrono::steady_clock::time_point> last_still_;
-    std::map<std::string, std::string> last_detail_;
 };
 
 std::string format_status(const Ui& ui, const StatusReport& r, const Profile& p);
