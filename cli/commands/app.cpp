@@ -79,6 +79,32 @@ std::vector<std::string> option_names(const CLI::App& top, const CLI::App* cmd) 
 
 }  // namespace
 
+Error unknown_command_error(const CLI::App& top, const std::vector<std::string>& args) {
+    // The first word that is neither an option nor an option's value.
+    static const std::vector<std::string> with_value = {"-C", "--directory", "-f", "--file", "--timeout", "--set",
+                                                        "--overlay", "--port-offset", "--project-name"};
+    std::string word;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (std::find(with_value.begin(), with_value.end(), args[i]) != with_value.end()) {
+            ++i;
+            continue;
+        }
+        if (!args[i].starts_with("-")) {
+            word = args[i];
+            break;
+        }
+    }
+    if (word.empty())
+        return Error(ErrorKind::usage, "a command is required").hint("`devenv --help` lists the commands and options");
+    Error err(ErrorKind::usage, fmt::format("no command '{}'", word));
+    std::vector<std::string> commands;
+    for (const CLI::App* s : top.get_subcommands([](const CLI::App*) { return true; }))
+        if (!s->get_name().starts_with("__")) commands.push_back(s->get_name());
+    if (auto near = suggest(word, commands)) err.hint(fmt::format("did you mean `devenv {}`?", *near));
+    err.hint("`devenv --help` lists the commands and options");
+    return err;
+}
+
 Error unexpected_arguments_error(const CLI::App& top, const CLI::ParseError& e) {
     const CLI::App* cmd = nullptr;
     for (const CLI::App* s : top.get_subcommands()) cmd = s;
@@ -172,8 +198,10 @@ int run_app(int argc, char** argv) {
         std::string msg = e.what();
         Ui fallback(detect_ui_options(false, false, false, ctx.global.no_color, false));
         Error err(ErrorKind::usage, msg);
-        if (e.get_name() == "ExtrasError") {
+        if (msg.starts_with("The following argument")) {  // CLI11's ExtrasError (its name is the app's)
             err = unexpected_arguments_error(app, e);
+        } else if (msg == "A subcommand is required" && argc > 1) {
+            err = unknown_command_error(app, std::vector<std::string>(argv + 1, argv + argc));
         } else {
             err.hint("run `devenv --help` for the commands and options");
         }

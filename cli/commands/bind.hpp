@@ -42,6 +42,9 @@ bool global_option_applies(const std::string& command, const std::string& option
 // the commands, for an unknown command).
 class Error;
 Error unexpected_arguments_error(const CLI::App& top, const CLI::ParseError& e);
+// "A subcommand is required" when argv names a command that does not exist: "no command 'stauts'"
+// with the nearest command. `args` is argv without the program's name.
+Error unknown_command_error(const CLI::App& top, const std::vector<std::string>& args);
 // The top level: the global options, --version, the exit codes in --help, one command required.
 void bind_app(CLI::App& app, GlobalOptions& g);
 

@@ -85,7 +85,8 @@ def test_a_failing_job_fails_up_with_its_exit_code_and_log(make_env):
     c = e.containers()
     assert c["migrate"]["State"]["ExitCode"] == 3
     assert "app" not in c or c["app"]["State"]["Status"] != "running", c.get("app", {}).get("State")
-    st = e.devenv("status")
+    # Compose failed, so no record was written: name the project.
+    st = e.devenv("status", "--project-name", e.name)
     assert st.code == 4, st
     assert "exited (3)" in st.out, st.out
 
