@@ -6,7 +6,7 @@
 _devenv_takes_value() {
     case "$1:$2" in
         render:-o|render:--output) return 0 ;;
-        up:--build|up:--no-seed|up:--allow-remote) return 1 ;;
+        up:--build|up:--no-seed|up:--allow-remote|up:--current-env) return 1 ;;
         wait:-p|wait:--profile) return 0 ;;
         status:-p|status:--profile) return 0 ;;
         logs:-p|logs:--profile|logs:-n|logs:--tail) return 0 ;;
@@ -31,7 +31,7 @@ _devenv_takes_value() {
 _devenv_options() {
     case "$1" in
         render) echo '-o --output' ;;
-        up) echo '--build --no-seed --allow-remote' ;;
+        up) echo '--build --no-seed --allow-remote --current-env' ;;
         wait) echo '-p --profile' ;;
         status) echo '-p --profile' ;;
         logs) echo '-p --profile -f --follow -n --tail -t --timestamps' ;;

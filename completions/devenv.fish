@@ -39,6 +39,7 @@ complete -c devenv -n '__fish_seen_subcommand_from templates' -x -a '(devenv __c
 complete -c devenv -n '__fish_seen_subcommand_from up' -l build -d 'Build images of services with a build: section first (passed to Compose)'
 complete -c devenv -n '__fish_seen_subcommand_from up' -l no-seed -d 'Start and wait only; do not seed'
 complete -c devenv -n '__fish_seen_subcommand_from up' -l allow-remote -d 'Also seed endpoints that are not on this machine'
+complete -c devenv -n '__fish_seen_subcommand_from up' -l current-env -d 'Starting the recorded environment again: read its variables from this shell, not from the record'
 complete -c devenv -n '__fish_seen_subcommand_from up' -x -a '(devenv __complete profiles 2>/dev/null)'
 complete -c devenv -n '__fish_seen_subcommand_from wait' -s p -l profile -x -a '(devenv __complete profiles 2>/dev/null)' -d 'Profile (default: the one `up` started, else devenv.yaml)'
 complete -c devenv -n '__fish_seen_subcommand_from wait' -x -a '(devenv __complete services 2>/dev/null)'
