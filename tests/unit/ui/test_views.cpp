@@ -295,14 +295,10 @@ TEST_CASE("seed summary lines") {
     mixed.ran = 1;
     again.services = {cache, quiet, mixed};
     CHECK(format_seed_summary(c.ui, again) ==
-          "seed done in 40 ms
-"
-          "  cache            nothing changed (1 exec step ran, 4 unchanged)  in 30 ms
-"
-          "  db               nothing changed (2 exec steps ran)  in 10 ms
-"
-          "  aws              1 created, 0 updated, 2 unchanged, 1 exec step ran, 0 failed  in 20 ms
-");
+          "seed done in 40 ms\n"
+          "  cache            nothing changed (1 exec step ran, 4 unchanged)  in 30 ms\n"
+          "  db               nothing changed (2 exec steps ran)  in 10 ms\n"
+          "  aws              1 created, 0 updated, 2 unchanged, 1 exec step ran, 0 failed  in 20 ms\n");
     auto doc = nlohmann::json::parse(seed_json(again, -1));
     CHECK(doc["services"][0]["ran"] == 1);
     CHECK(doc["services"][0]["updated"] == 0);
