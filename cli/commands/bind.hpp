@@ -15,6 +15,7 @@
 
 namespace CLI {
 class App;
+class ParseError;
 }
 
 namespace devenv {
@@ -34,6 +35,17 @@ struct GlobalOptions {
     std::string project_name;                // --project-name
 };
 void bind_global_options(CLI::App& app, GlobalOptions& g);
+// Whether `command` reads the global option `option` (its long name: "set", "timeout"): shown
+// in the command's --help. Commands not in the table (new ones) read them all.
+bool global_option_applies(const std::string& command, const std::string& option);
+// CLI11's "The following arguments were not expected: --overlya" (an ExtrasError) as a usage
+// error naming the command, with "did you mean" from the options that command takes (or from
+// the commands, for an unknown command).
+class Error;
+Error unexpected_arguments_error(const CLI::App& top, const CLI::ParseError& e);
+// "A subcommand is required" when argv names a command that does not exist: "no command 'stauts'"
+// with the nearest command. `args` is argv without the program's name.
+Error unknown_command_error(const CLI::App& top, const std::vector<std::string>& args);
 // The top level: the global options, --version, the exit codes in --help, one command required.
 void bind_app(CLI::App& app, GlobalOptions& g);
 
@@ -61,6 +73,7 @@ struct UpArgs {
     std::string profile;
     UpCommandOptions options;  // timeout and interrupted come from the globals
     std::string pull = "missing";  // --pull always|missing|never (into options.pull)
+    bool current_env = false;  // --current-env: this shell's variables over the recorded ones
 };
 CLI::App* bind_up(CLI::App& app, UpArgs& a);
 

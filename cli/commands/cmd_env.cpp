@@ -21,6 +21,8 @@ void register_env(CLI::App& app, Context& ctx) {
         Environment env = ctx.open(a->profile, true, a->services);
         ExportFormat format = ctx.global.json ? ExportFormat::json : parse_export_format(a->format);
         ExportPlan plan = plan_exports(env, a->services, format);
+        if (a->services.empty())
+            for (const auto& w : export_conflict_warnings(export_conflicts(env.profile))) ctx.ui->warn(w);
         show_export_masks(*ctx.ui, plan);
         append_exports(plan);  // github with GITHUB_ENV set: the variables go to that file
         show_exports(*ctx.ui, plan);

@@ -15,13 +15,17 @@ CLI::App* bind_up(CLI::App& app, UpArgs& a) {
     cmd->add_option("--pull", a.pull, "Pull images first: missing (default: those the engine lacks), always, never")
         ->check(CLI::IsMember({"always", "missing", "never"}))
         ->each([&a](const std::string& v) { a.options.pull = parse_pull_policy(v).value_or(PullPolicy::missing); });
+    cmd->add_flag("--current-env", a.current_env,
+                  "Starting the recorded environment again: read its variables from this shell, not from the record");
     return cmd;
 }
 
 void register_up(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<UpArgs>();
     bind_up(app, *a)->callback([&ctx, a] {
-        Environment env = ctx.open(a->profile, false);
+        UpSelection chosen = open_up_environment(ctx.load_options(a->profile), a->current_env);
+        show_up_selection(*ctx.ui, chosen);
+        Environment& env = chosen.env;
         UpCommandOptions o = a->options;
         o.timeout = ctx.timeout(std::chrono::minutes(5));
         o.interrupted = ctx.interrupted();

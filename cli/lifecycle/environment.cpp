@@ -82,7 +82,7 @@ std::vector<WaitService> wait_services(const Profile& p, const std::vector<std::
         std::vector<std::string> deps;
         for (const auto& d : s.depends_on)
             if (only.empty() || std::find(only.begin(), only.end(), d) != only.end()) deps.push_back(d);
-        out.push_back({s.name, s.endpoint, s.probe, deps});
+        out.push_back({s.name, s.endpoint, s.probe, deps, s.job});
     }
     return out;
 }
@@ -130,12 +130,65 @@ std::vector<int> ports_in_bind_failure(const Error& e) {
     return out;
 }
 
+// Compose itself waits for a job that another service waits on (service_completed_successfully)
+// before it starts that service: its failure, or its not completing in time, is the job's, and
+// reads like the wait's (exit 4, the exit code, the log's last lines), not like Compose's.
+void throw_if_job_failed(Environment& env, const Error& compose_error, std::chrono::milliseconds timeout) {
+    std::vector<const Service*> jobs;
+    for (const auto& s : env.profile.services)
+        if (s.job) jobs.push_back(&s);
+    if (jobs.empty()) return;
+    std::map<std::string, ContainerInfo> containers;
+    try {
+        containers = by_service(env.api().list_project(env.profile.project));
+    } catch (const Error&) {
+        return;
+    }
+    WaitResult r;
+    for (const Service* job : jobs) {
+        auto it = containers.find(job->name);
+        if (it == containers.end()) continue;
+        const ContainerInfo& c = it->second;
+        ServiceOutcome o;
+        o.name = job->name;
+        o.job = true;
+        ProbeResult verdict = job_attempt(ContainerView{true, c.state, c.exit_code, c.restart_count, c.health, c.health_log}, 0);
+        if (verdict.ready) continue;
+        if (verdict.fatal) {
+            o.exited = true;
+            o.detail = verdict.detail;
+        } else if (compose_error.message().find("within") != std::string::npos) {
+            o.detail = fmt::format("the job has not completed after {} s: {}",
+                                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count(), verdict.detail);
+        } else {
+            continue;
+        }
+        try {
+            o.log_tail = split_lines(env.api().logs(c.id, 20));
+        } catch (const Error&) {
+        }
+        r.services.push_back(std::move(o));
+    }
+    if (!r.services.empty()) throw_wait_failure(r, env);
+}
+
+bool compose_waits_for_a_job(const Profile& p) {
+    for (const auto& s : p.services)
+        if (const Value* deps = s.compose.find("depends_on"); deps && deps->is_mapping())
+            for (const auto& e : deps->entries())
+                if (const Value* c = e.value.is_mapping() ? e.value.find("condition") : nullptr;
+                    c && c->text() == "service_completed_successfully")
+                    return true;
+    return false;
+}
+
 // `compose up`, where a port taken after the port check (a race) reads like the check's own
 // message, and the containers Compose created but could not start are removed again.
 void compose_up_checked(Environment& env, const ComposeUpOptions& opts) {
     try {
         compose_up(env.compose, opts);
     } catch (const Error& e) {
+        throw_if_job_failed(env, e, opts.timeout.value_or(std::chrono::milliseconds(0)));
         std::vector<int> ports = ports_in_bind_failure(e);
         if (ports.empty()) throw;
         std::vector<PortConflict> conflicts;
@@ -252,11 +305,18 @@ void throw_if_engine_gone(const WaitResult& r, const Environment& env) {
 void throw_wait_failure(const WaitResult& r, const Environment& env) {
     throw_if_engine_gone(r, env);
     std::vector<std::string> names;
+    bool only_jobs = true;
     for (const auto& s : r.services)
-        if (!s.ready) names.push_back(s.name);
+        if (!s.ready) {
+            names.push_back(s.name);
+            only_jobs = only_jobs && s.job;
+        }
     Error e(ErrorKind::not_ready,
-            fmt::format("{} did not become ready: {}", names.size() == 1 ? "a service" : fmt::format("{} services", names.size()),
-                        fmt::join(names, ", ")));
+            only_jobs ? fmt::format("{} did not complete: {}", names.size() == 1 ? "a job" : fmt::format("{} jobs", names.size()),
+                                    fmt::join(names, ", "))
+                      : fmt::format("{} did not become ready: {}",
+                                    names.size() == 1 ? "a service" : fmt::format("{} services", names.size()),
+                                    fmt::join(names, ", ")));
     for (const auto& s : r.services) {
         if (s.ready) continue;
         e.detail(fmt::format("{}: {}", s.name, s.detail));
@@ -267,6 +327,7 @@ void throw_wait_failure(const WaitResult& r, const Environment& env) {
     }
     e.hint(fmt::format("`devenv logs {}` shows the whole log; `devenv status` the state (project {})", names.front(),
                        env.profile.project));
+    if (only_jobs) e.hint("once it is fixed, `devenv up` runs the job again");
     throw e;
 }
 
@@ -294,7 +355,7 @@ UpResult up(Environment& env, const UpOptions& opts) {
         auto st = status(env, {});
         if (st.all_ready) {
             result.already_up = true;
-            for (const auto& s : st.services) result.wait.services.push_back({s.name, true, s.probe.detail, {}, 1, false, {}});
+            for (const auto& s : st.services) result.wait.services.push_back({s.name, true, s.probe.detail, {}, 1, false, {}, s.job});
             result.wait.ok = true;
             result.took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
             return result;
@@ -310,6 +371,9 @@ UpResult up(Environment& env, const UpOptions& opts) {
     ComposeUpOptions co;
     co.build = opts.build;
     co.pull = "never";  // devenv pulled what was needed, with progress; Compose must not pull again
+    // Compose waits for a job that another service waits on before it starts that service: bound
+    // by --timeout like the wait itself (a job that never ends must not hang `up`).
+    if (compose_waits_for_a_job(env.profile)) co.timeout = opts.timeout;
     note(fmt::format("starting {} services with docker compose (project {})", env.profile.services.size(),
                      env.profile.project));
     compose_up_checked(env, co);
@@ -409,7 +473,7 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
     std::vector<bool> started(selected.size(), false);
     ThreadGroup threads;
     for (std::size_t i = 0; i < selected.size(); ++i) {
-        if (!probes_from_host(*selected[i])) continue;
+        if (selected[i]->job || !probes_from_host(*selected[i])) continue;
         started[i] = true;
         threads.spawn([&, i] { early[i] = timed_probe(selected[i]->name, *selected[i], ContainerView{}, hooks); });
     }
@@ -443,8 +507,19 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
         inside = inside || (running(i) && kind && kind->uses_engine);
     }
     if (inside) (void)hooks.containers();
+    for (auto& st : report.services) {
+        const Service* svc = env.profile.find_service(st.name);
+        if (!svc || !svc->job) continue;
+        // A job is not probed: its container's exit says whether it is done.
+        st.job = true;
+        ContainerView view{st.has_container, st.container.state, st.container.exit_code, 0, st.container.health,
+                           st.container.health_log};
+        st.probe = job_attempt(view, view.restart_count);
+        st.ready = st.probe.ready;
+        st.completed = st.probe.ready;
+    }
     for (std::size_t i = 0; i < selected.size(); ++i) {
-        if (started[i] || !running(i)) continue;
+        if (started[i] || !running(i) || selected[i]->job) continue;
         threads.spawn([&, i] {
             const ServiceStatus& st = report.services[i];
             ContainerView view{true, st.container.state, st.container.exit_code, st.container.restart_count,
@@ -454,7 +529,7 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
     }
     threads.join();
     for (std::size_t i = 0; i < selected.size(); ++i) {
-        if (!running(i)) continue;
+        if (!running(i) || selected[i]->job) continue;
         report.services[i].probe = early[i];
         report.services[i].ready = early[i].ready;
     }

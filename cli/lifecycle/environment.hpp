@@ -67,8 +67,10 @@ struct ServiceStatus {
     std::string name;
     bool has_container = false;
     ContainerInfo container;
-    ProbeResult probe;            // only when the container runs
+    ProbeResult probe;            // only when the container runs (a job: its verdict, see job_attempt)
     bool ready = false;
+    bool job = false;             // a one-shot service (profile/jobs.hpp)
+    bool completed = false;       // a job whose container exited with code 0 (then also ready)
 };
 
 struct StatusReport {

@@ -24,7 +24,12 @@ std::vector<Export> environment_exports(const Environment& env, const std::vecto
     std::vector<Export> all;
     for (const auto& s : env.profile.services) {
         if (!services.empty() && std::find(services.begin(), services.end(), s.name) == services.end()) continue;
-        for (const auto& e : s.exports) all.push_back(e);
+        for (const auto& e : s.exports) {
+            auto it = std::find_if(all.begin(), all.end(), [&](const Export& m) { return m.name == e.name; });
+            if (it != all.end() && e.yields && !it->yields) continue;  // the other service's value stays
+            if (it != all.end()) *it = e;
+            else all.push_back(e);
+        }
     }
     // Identifiers seeding recorded (user pool ids, queue URLs), then project-level remaps.
     for (const auto& e : seeded_exports(env, services)) all.push_back(e);
@@ -38,6 +43,29 @@ std::vector<Export> environment_exports(const Environment& env, const std::vecto
         else *it = e;
     }
     return merged;
+}
+
+std::vector<ExportConflict> export_conflicts(const Profile& p) {
+    struct Seen {
+        const Service* service;
+        const Export* e;
+    };
+    std::vector<Seen> kept;
+    std::vector<ExportConflict> out;
+    for (const auto& s : p.services)
+        for (const auto& e : s.exports) {
+            auto it = std::find_if(kept.begin(), kept.end(), [&](const Seen& k) { return k.e->name == e.name; });
+            if (it == kept.end()) {
+                kept.push_back({&s, &e});
+                continue;
+            }
+            if (e.yields && !it->e->yields) continue;
+            bool chosen_by_profile = std::any_of(p.exports.begin(), p.exports.end(), [&](const Export& x) { return x.name == e.name; });
+            if (!it->e->yields && !e.yields && it->e->value != e.value && !chosen_by_profile)
+                out.push_back({e.name, s.name, e.value, it->service->name, it->e->value, e.secret || it->e->secret});
+            *it = {&s, &e};
+        }
+    return out;
 }
 
 ExportPlan plan_exports(const Environment& env, const std::vector<std::string>& services, ExportFormat format) {

@@ -15,7 +15,8 @@ ExportFormat parse_export_format(const std::string& name);
 
 // The variables `devenv env` gives: the chosen services' exports (all when empty), what seeding
 // recorded (user pool ids, queue URLs), and for the whole environment the project-level remaps.
-// A later definition of a name wins and keeps the first one's position.
+// A later definition of a name wins and keeps the first one's position, except that a service's
+// export marked `yields` gives way to another service's (the emulators' any-value credentials).
 std::vector<Export> environment_exports(const Environment& env, const std::vector<std::string>& services);
 
 struct ExportPlan {
@@ -26,6 +27,17 @@ struct ExportPlan {
     std::string masks;                      // github: an ::add-mask:: line per line of a secret value
     std::optional<std::string> github_env;  // github with GITHUB_ENV set: the file `text` goes to
 };
+
+// Two services exporting one name with different values, neither giving way (`yield_exports`)
+// and the profile's own `exports:` not choosing: the later one is exported (`used`), the other
+// is lost. `devenv env` and `up` warn about each.
+struct ExportConflict {
+    std::string name;
+    std::string used_service, used_value;
+    std::string lost_service, lost_value;
+    bool secret = false;  // either value is a secret
+};
+std::vector<ExportConflict> export_conflicts(const Profile& p);
 
 ExportPlan plan_exports(const Environment& env, const std::vector<std::string>& services, ExportFormat format);
 // Appends plan.text to *plan.github_env; Error(io) when it cannot.

@@ -102,7 +102,7 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
         bool has_decl = std::any_of(env.profile.seeds.begin(), env.profile.seeds.end(), [&](const SeedDecl& d) {
             return d.service == s.name && (!opts.only_kind || d.kind == *opts.only_kind);
         });
-        bool resettable = reset && !opts.only_kind && find_reset_strategy(s.template_name);
+        bool resettable = reset && !s.job && !opts.only_kind && find_reset_strategy(s.template_name);  // a job has exited
         if (has_decl || resettable) services.push_back(&s);
     }
     for (const Service* s : services) {
@@ -169,6 +169,7 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
             case Outcome::drift: ++sum.drift; break;
             case Outcome::removed: ++sum.removed; break;
             case Outcome::failed: ++sum.failed; break;
+            case Outcome::ran: ++sum.ran; break;
             }
         }
         result.ok = result.ok && sum.failed == 0;

@@ -26,6 +26,7 @@ struct SeedRunOptions {
 struct ServiceSeedSummary {
     std::string service;
     int created = 0, updated = 0, unchanged = 0, drift = 0, removed = 0, failed = 0;
+    int ran = 0;  // exec steps that ran (exit 0): not counted as changes
     std::chrono::microseconds took{0};
 };
 

@@ -41,6 +41,32 @@ bool container_failed(const ContainerView& c, int first_restarts, std::string& w
 
 }  // namespace
 
+ProbeResult job_attempt(const ContainerView& c, int first_restarts) {
+    ProbeResult r;
+    if (!c.exists) {
+        r.detail = "no container yet";
+        return r;
+    }
+    if (c.state == "exited" && c.exit_code == 0) {
+        r.ready = true;
+        r.detail = "completed";
+        return r;
+    }
+    if (c.state == "exited" || c.state == "dead") {
+        r.fatal = true;
+        r.detail = fmt::format("the job exited with code {} (a job must exit 0)", c.exit_code);
+        return r;
+    }
+    if (c.state == "restarting" || c.restart_count > first_restarts) {
+        r.fatal = true;
+        r.detail = fmt::format("the job restarts (exit code {}, {} restarts): a job must not restart", c.exit_code,
+                               c.restart_count);
+        return r;
+    }
+    r.detail = c.state == "running" ? "running" : fmt::format("container {}", c.state);
+    return r;
+}
+
 WaitResult wait_for_services(const std::vector<WaitService>& services, std::chrono::milliseconds overall,
                              const WaitHooks& hooks) {
     auto start = Clock::now();
@@ -72,8 +98,9 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
             const WaitService& svc = services[i];
             ServiceOutcome& out = result.services[i];
             out.name = svc.name;
-            auto deadline = start + std::min(overall, svc.probe.timeout);
-            emit({WaitEvent::Kind::waiting, svc.name, "", elapsed(), 0});
+            out.job = svc.job;
+            auto deadline = start + (svc.job ? overall : std::min(overall, svc.probe.timeout));
+            emit({.kind = WaitEvent::Kind::waiting, .service = svc.name, .elapsed = elapsed(), .job = svc.job});
             // Dependencies first: probing a service whose database is not up only adds load.
             {
                 std::unique_lock<std::mutex> lock(shared.mu);
@@ -92,8 +119,11 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
             ProbeContext ctx;
             auto delay = std::chrono::milliseconds(50);
             bool announced = false;
+            Clock::time_point probing_since;
+            Clock::time_point next_still = Clock::time_point::max();
             while (true) {
                 ContainerView c;
+                int first_restarts = 0;
                 {
                     std::lock_guard<std::mutex> lock(shared.mu);
                     if (shared.stop) {
@@ -101,23 +131,32 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                         return;
                     }
                     c = shared.containers[svc.name];
+                    first_restarts = shared.first_restarts[svc.name];
                     std::string why;
-                    if (container_failed(c, shared.first_restarts[svc.name], why)) {
+                    // A job's container exits when it is done: job_attempt judges its exit.
+                    if (!svc.job && container_failed(c, first_restarts, why)) {
                         out.exited = true;
                         out.detail = why;
                         break;
                     }
                 }
                 if (!announced) {
-                    emit({WaitEvent::Kind::probing, svc.name, "", elapsed(), 0});
+                    emit({.kind = WaitEvent::Kind::probing, .service = svc.name, .elapsed = elapsed(), .job = svc.job});
                     announced = true;
+                    probing_since = Clock::now();
+                    next_still = probing_since + kStillProbingAfter;
                 }
                 ProbeResult r;
-                try {
-                    r = run_probe({svc.name, svc.endpoint, svc.probe, ctx, c, hooks});
-                } catch (const std::exception& e) {  // a probe that throws is a failed attempt
-                    r.ready = false;
-                    r.detail = e.what();
+                if (svc.job) {
+                    r = job_attempt(c, first_restarts);
+                    if (r.fatal) out.exited = true;
+                } else {
+                    try {
+                        r = run_probe({svc.name, svc.endpoint, svc.probe, ctx, c, hooks});
+                    } catch (const std::exception& e) {  // a probe that throws is a failed attempt
+                        r.ready = false;
+                        r.detail = e.what();
+                    }
                 }
                 ++out.attempts;
                 if (r.ready) {
@@ -125,7 +164,8 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                     out.detail = r.detail;
                     out.ready_after = elapsed();
                     // The event goes out before dependants are released, so events keep their order.
-                    emit({WaitEvent::Kind::ready, svc.name, r.detail, out.ready_after, out.attempts});
+                    emit({.kind = WaitEvent::Kind::ready, .service = svc.name, .detail = r.detail,
+                          .elapsed = out.ready_after, .attempts = out.attempts, .job = svc.job});
                     {
                         std::lock_guard<std::mutex> lock(shared.mu);
                         shared.ready[svc.name] = true;
@@ -135,8 +175,15 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
                 }
                 out.detail = r.detail;
                 if (r.fatal) break;
+                // Not answering for a while: say for how long, and why (the last attempt's error).
+                if (auto now = Clock::now(); now >= next_still) {
+                    emit({.kind = WaitEvent::Kind::still_probing, .service = svc.name, .detail = r.detail,
+                          .elapsed = elapsed(), .attempts = out.attempts, .job = svc.job,
+                          .probing = std::chrono::duration_cast<std::chrono::microseconds>(now - probing_since)});
+                    next_still = now + std::chrono::seconds(1);
+                }
                 if (Clock::now() + delay >= deadline) {
-                    out.detail = fmt::format("not ready after {} s: {}",
+                    out.detail = fmt::format("{} after {} s: {}", svc.job ? "the job has not completed" : "not ready",
                                              std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count(),
                                              r.detail);
                     break;
@@ -154,7 +201,8 @@ WaitResult wait_for_services(const std::vector<WaitService>& services, std::chro
             }
             shared.cv.notify_all();
             if (hooks.log_tail) out.log_tail = hooks.log_tail(svc.name, 20);
-            emit({WaitEvent::Kind::failed, svc.name, out.detail, elapsed(), out.attempts});
+            emit({.kind = WaitEvent::Kind::failed, .service = svc.name, .detail = out.detail, .elapsed = elapsed(),
+                  .attempts = out.attempts, .job = svc.job});
         });
     }
 

@@ -20,16 +20,26 @@ struct WaitService {
     Endpoint endpoint;
     ProbeSpec probe;
     std::vector<std::string> depends_on;  // waited for before this one is probed
+    // A job (a one-shot container): not probed; done when its container exits with code 0,
+    // failed when it exits with another code or restarts.
+    bool job = false;
 };
 
 struct WaitEvent {
-    enum class Kind { waiting, probing, ready, failed };
+    // still_probing: the service has not answered for kStillProbingAfter, then again about every
+    // second while it does not; `detail` is the last attempt's error.
+    enum class Kind { waiting, probing, still_probing, ready, failed };
     Kind kind;
     std::string service;
     std::string detail;
     std::chrono::microseconds elapsed{0};  // since the wait started
     int attempts = 0;
+    bool job = false;                      // the service is a job (probing: running; ready: completed)
+    std::chrono::microseconds probing{0};  // still_probing: since its probing began
 };
+
+// How long a service is probed without answering before the wait says so (still_probing).
+inline constexpr std::chrono::seconds kStillProbingAfter{3};
 
 // The probes' own hooks (exec, logs: probe/probe.hpp) and the loop's.
 struct WaitHooks : ProbeHooks {
@@ -49,7 +59,12 @@ struct ServiceOutcome {
     int attempts = 0;
     bool exited = false;                   // the container exited or restarts
     std::vector<std::string> log_tail;
+    bool job = false;                      // ready means completed (exit code 0)
 };
+
+// One look at a job's container: ready when it exited with code 0 ("completed"), fatal when it
+// exited with another code or restarts, else not yet (running, created, not there yet).
+ProbeResult job_attempt(const ContainerView& c, int first_restarts);
 
 struct WaitResult {
     bool ok = false;

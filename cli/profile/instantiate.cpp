@@ -263,6 +263,12 @@ Instance instantiate_template(const Value& tmpl_in, const InstantiateArgs& args)
     out.exports = part("exports", Value::mapping());
     if (const Value* seeds = tmpl.find("seeds"))
         for (const auto& s : seeds->items()) out.seeds.push_back(s.text());
+    if (const Value* yields = tmpl.find("yield_exports"))
+        for (const auto& y : yields->items()) {
+            if (!out.exports.find(y.text()))
+                throw error_at(y.mark(), "yield_exports", fmt::format("'{}' is not one of the template's exports", y.text()));
+            out.yield_exports.push_back(y.text());
+        }
     if (tmpl.find("serves")) {
         Value serves = part("serves", Value());
         if (serves.is_sequence())

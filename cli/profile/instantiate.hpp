@@ -18,6 +18,9 @@ struct Instance {
     std::vector<std::string> seeds;
     std::vector<std::string> serves;   // AWS services served (template `serves:`); empty: all
     std::vector<std::string> secrets;  // values of secret params
+    // Exports whose value the service does not check (the AWS emulators accept any credentials):
+    // another service's export of the same name wins over them (template `yield_exports:`).
+    std::vector<std::string> yield_exports;
 };
 
 struct InstantiateArgs {

@@ -10,6 +10,7 @@
 #include "profile/compose_rules.hpp"
 #include "profile/discover.hpp"
 #include "profile/instantiate.hpp"
+#include "profile/jobs.hpp"
 #include "profile/limits.hpp"
 #include "profile/probe_decl.hpp"
 #include "profile/schemas.hpp"
@@ -365,6 +366,7 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
 
     Value probe_decl;
     Value exports = Value::mapping();
+    std::vector<std::string> yielding;
     if (const Value* t = decl.find("template")) {
         svc.template_name = t->text();
         auto src = locate_template(profile.project_dir, svc.template_name);
@@ -392,6 +394,7 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
         for (const auto& e : inst.configs.entries()) top_level_entry(top_level, "configs").set(e.key, e.value, e.key_mark);
         probe_decl = inst.probe;
         exports = inst.exports;
+        yielding = inst.yield_exports;
         svc.seed_kinds = inst.seeds;
         svc.serves = inst.serves;
         svc.secrets = inst.secrets;
@@ -412,7 +415,11 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
             *port = Value::integer(integer_value(*port, join_path(path, "probe.port")) + opts.port_offset, port->mark());
         probe_decl = probe_decl.is_mapping() ? deep_merge(probe_decl, user) : user;
     }
-    if (const Value* e = decl.find("exports")) exports = deep_merge(exports, *e);
+    if (const Value* e = decl.find("exports")) {
+        exports = deep_merge(exports, *e);
+        // What the profile sets on the service itself is meant: it no longer gives way.
+        std::erase_if(yielding, [&](const std::string& n) { return e->find(n) != nullptr; });
+    }
     svc.seed_kinds.push_back("exec");
     rebase_service_paths(svc.compose, profile.project_dir);
     svc.host_ports = published_ports(svc.compose.find("ports") ? *svc.compose.find("ports") : Value());
@@ -423,6 +430,7 @@ Service build_service(const std::string& name, const Mark& key_mark, const Value
     svc.depends_on = dependencies(svc.compose);
     for (const auto& e : exports.entries()) {
         Export x{e.key, e.value.text(), false};
+        x.yields = std::find(yielding.begin(), yielding.end(), e.key) != yielding.end();
         // A raw service's exports are written by hand with its unshifted ports
         // (`http://localhost:8080`): move each `:PORT` it publishes along with --port-offset.
         if (svc.template_name.empty() && opts.port_offset != 0)
@@ -523,6 +531,7 @@ Profile load_profile(const LoadOptions& opts) {
         throw error_at(e ? e->key_mark : doc.mark(), "services", "the profile declares no services");
     }
     check_dependencies(profile, doc);
+    resolve_jobs(profile, doc);
     profile.top_level = top;
     check_compose_rules(profile, opts.port_offset);
 

@@ -15,6 +15,9 @@ struct Export {
     std::string name;
     std::string value;
     bool secret = false;  // holds a password or token: masked unless --show-secrets
+    // Another service's export of the same name wins over this one without a conflict (the
+    // template's `yield_exports`: credentials an emulator does not check).
+    bool yields = false;
 };
 
 // One declared seed block: seed.<service>.<kind>. The loader checks that the service exists;
@@ -41,6 +44,8 @@ struct Service {
     std::vector<std::string> depends_on;  // services this one waits for
     std::vector<int> host_ports;          // published host ports (after --port-offset)
     std::vector<std::string> secrets;     // secret values (for masking)
+    // A one-shot container (profile/jobs.hpp): no probe; ready once it exited with code 0.
+    bool job = false;
 };
 
 struct Profile {

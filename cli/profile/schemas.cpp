@@ -47,6 +47,7 @@ SchemaPtr service_schema(SchemaPtr probe) {
         opt("probe", std::move(probe)),
         opt("exports", map(string())),
         opt("description", string()),
+        opt("job", boolean()),
     };
     for (const auto& k : compose_service_keys()) fields.push_back(opt(k, compose_key_schema(k)));
     return object(std::move(fields));
@@ -74,7 +75,7 @@ const std::vector<std::string>& compose_service_keys() {
 }
 
 const std::vector<std::string>& devenv_service_keys() {
-    static const std::vector<std::string> keys = {"template", "with", "probe", "exports", "description"};
+    static const std::vector<std::string> keys = {"template", "with", "probe", "exports", "description", "job"};
     return keys;
 }
 
@@ -121,6 +122,8 @@ SchemaPtr template_schema() {
                        opt("configs", map(any())), opt("probe", map(any())), opt("exports", map(string())),
                        // Seed kinds: checked against the table of kinds (seed/check.cpp).
                        opt("seeds", list(string())),
+                       // Exports another service's same-named export wins over (any-credential emulators).
+                       opt("yield_exports", list(string())),
                        // AWS services the emulator serves (${params} allowed); empty: all.
                        opt("serves", any())});
     }();

@@ -26,6 +26,10 @@ std::vector<SeedDecl> collect_seed(const Value& seed, const Profile& profile) {
         for (const auto& kind_entry : svc_entry.value.entries()) {
             // `KIND: ~` (null) drops a block a parent profile declared.
             if (kind_entry.value.is_null()) continue;
+            if (svc->job)
+                throw error_at(kind_entry.key_mark, join_path(spath, kind_entry.key),
+                               fmt::format("'{}' is a job: its container has exited by the time devenv seeds", svc->name))
+                    .hint("seed the services the job prepares, or do this in the job's own command");
             std::string base;
             if (kind_entry.key_mark.file) base = kind_entry.key_mark.file->base_dir;
             out.push_back(SeedDecl{svc->name, kind_entry.key, kind_entry.value, base, kind_entry.key_mark, false});

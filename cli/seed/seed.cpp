@@ -22,6 +22,7 @@ std::string_view outcome_name(Outcome o) {
     case Outcome::drift: return "drift";
     case Outcome::removed: return "removed";
     case Outcome::failed: return "failed";
+    case Outcome::ran: return "ran";
     }
     return "?";
 }

@@ -26,7 +26,10 @@
 
 namespace devenv {
 
-enum class Outcome { created, updated, unchanged, drift, removed, failed };
+// `ran`: a step that ran to completion but whose effect devenv cannot tell (an exec step): it
+// is neither a change nor "unchanged", and a run with only these and unchanged resources changed
+// nothing devenv knows of.
+enum class Outcome { created, updated, unchanged, drift, removed, failed, ran };
 std::string_view outcome_name(Outcome o);
 
 struct ResourceResult {

@@ -45,6 +45,7 @@ Value resolved_profile(const Profile& p) {
             sv.set("params", s.params);
         }
         sv.set("compose", s.compose);
+        if (s.job) sv.set("job", Value::boolean(true));  // a one-shot service: not probed
         sv.set("probe", probe_value(s.endpoint, s.probe));
         Value ex = Value::mapping();
         for (const auto& e : s.exports) ex.set(e.name, Value::string(e.value));

@@ -5,6 +5,19 @@
 
 namespace devenv {
 
+std::vector<std::string> export_conflict_warnings(const std::vector<ExportConflict>& conflicts) {
+    std::vector<std::string> out;
+    for (const auto& c : conflicts) {
+        std::string values = c.secret ? std::string()
+                                      : fmt::format(" ('{}' and '{}')", c.lost_value, c.used_value);
+        out.push_back(fmt::format("{} is exported by both {} and {} with different values{}: {}'s is exported; choose in "
+                                  "the profile's `exports:` ({}: \"${{{}.{}}}\")",
+                                  c.name, c.lost_service, c.used_service, values, c.used_service, c.name, c.lost_service,
+                                  c.name));
+    }
+    return out;
+}
+
 void show_export_masks(const Ui& ui, const ExportPlan& plan) {
     if (!plan.masks.empty()) ui.out(plan.masks);
 }

@@ -5,11 +5,20 @@
 #include <optional>
 
 #include "lifecycle/observer.hpp"
+#include "lifecycle/select.hpp"
 #include "ui/progress.hpp"
 #include "ui/pull_view.hpp"
 #include "ui/ui.hpp"
 
 namespace devenv {
+
+// What `up` with no profile named took from the record, and each variable that differs now:
+// a note ("starting again what the last `up` here recorded: ..."), then one warning per
+// variable (values of names that look secret, *PASSWORD*, *SECRET*, *TOKEN*, *KEY*, are not shown).
+std::vector<std::string> up_selection_notes(const UpSelection& s);
+std::vector<std::string> up_selection_warnings(const UpSelection& s);
+// Both, shown on `ui` (notes dropped with --quiet).
+void show_up_selection(const Ui& ui, const UpSelection& s);
 
 class LifecycleView : public LifecycleObserver {
 public:

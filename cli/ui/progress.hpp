@@ -20,8 +20,13 @@ public:
     // Ends the live block (so later output starts below it).
     void finish();
 
+    // still_probing events as plain lines and JSON: at most one per service this often; the
+    // terminal's live line takes every one.
+    static constexpr std::chrono::seconds kStillProbingEvery{10};
+
 private:
     void redraw();
+    bool throttled(const WaitEvent& e);
 
     const Ui& ui_;
     std::vector<std::string> order_;
@@ -30,6 +35,7 @@ private:
     std::mutex mu_;
     int drawn_ = 0;
     std::chrono::steady_clock::time_point start_;
+    std::map<std::string, std::chrono::steady_clock::time_point> last_still_;
 };
 
 std::string format_status(const Ui& ui, const StatusReport& r, const Profile& p);
@@ -39,7 +45,9 @@ std::string render_status(const Ui& ui, const StatusReport& r, const Profile& p)
 // The table after `up`: each service, its ready time and endpoints, and what to run next.
 std::string format_up_summary(const Ui& ui, const UpResult& r, const Profile& p, bool show_secrets);
 std::string up_json(const UpResult& r, const Profile& p);
-// The line `up` ends with: what to run next.
-std::string up_next_steps();
+// The line `up` ends with: what to run next; when the profile exports AWS_ENDPOINT_URL (or
+// AWS_ENDPOINT_URL_S3), also the AWS CLI's --endpoint-url form, for AWS CLIs older than 2.13
+// (Debian 12's 2.9) that ignore those variables and would talk to real AWS.
+std::string up_next_steps(const Profile& p);
 
 }  // namespace devenv

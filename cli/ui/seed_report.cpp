@@ -22,10 +22,19 @@ std::string format_seed_summary(const Ui& ui, const SeedRunResult& r) {
     std::string out;
     if (r.services.empty()) return fmt::format("{}: nothing is declared to seed\n", r.command);
     for (const auto& s : r.services) {
-        std::string counts = fmt::format("{} created, {} updated, {} unchanged", s.created, s.updated, s.unchanged);
-        if (s.removed) counts += fmt::format(", {} removed", s.removed);
-        if (s.drift) counts += ", " + ui.yellow(fmt::format("{} drift", s.drift));
-        counts += s.failed ? ", " + ui.red(fmt::format("{} failed", s.failed)) : ", 0 failed";
+        std::string ran = fmt::format("{} exec step{} ran", s.ran, s.ran == 1 ? "" : "s");
+        std::string counts;
+        if (s.ran && !s.created && !s.updated && !s.removed && !s.drift && !s.failed) {
+            // Exec steps report no change devenv can see: "1 updated" would say something changed.
+            counts = fmt::format("nothing changed ({}{})", ran,
+                                 s.unchanged ? fmt::format(", {} unchanged", s.unchanged) : std::string());
+        } else {
+            counts = fmt::format("{} created, {} updated, {} unchanged", s.created, s.updated, s.unchanged);
+            if (s.removed) counts += fmt::format(", {} removed", s.removed);
+            if (s.ran) counts += ", " + ran;
+            if (s.drift) counts += ", " + ui.yellow(fmt::format("{} drift", s.drift));
+            counts += s.failed ? ", " + ui.red(fmt::format("{} failed", s.failed)) : ", 0 failed";
+        }
         out += fmt::format("  {:<16} {}  in {}\n", s.service, counts, format_duration(s.took));
     }
     for (const auto& res : r.results)
@@ -49,7 +58,7 @@ std::string seed_json(const SeedRunResult& r, int indent) {
     for (const auto& s : r.services)
         j["services"].push_back({{"name", s.service}, {"created", s.created}, {"updated", s.updated},
                                  {"unchanged", s.unchanged}, {"drift", s.drift}, {"removed", s.removed},
-                                 {"failed", s.failed}, {"took_s", static_cast<double>(s.took.count()) / 1e6}});
+                                 {"failed", s.failed}, {"ran", s.ran}, {"took_s", static_cast<double>(s.took.count()) / 1e6}});
     j["changed_exports"] = r.changed_exports;
     j["resources"] = nlohmann::ordered_json::array();
     for (const auto& res : r.results)

@@ -139,15 +139,17 @@ def event_lines(out):
 
 def check_events(lines, tables, command):
     kinds = {"note": "event-note", "waiting": "event-service", "probing": "event-service",
-             "ready": "event-service", "failed": "event-service", "up": "event-up", "seed": "seed"}
+             "still_probing": "event-service", "ready": "event-service", "failed": "event-service", "up": "event-up", "seed": "seed"}
     seen = set()
     for ev in lines:
         assert ev.get("event") in kinds, f"event kind {ev.get('event')!r} is not documented in docs/json.md: {ev}"
         check_against(ev, kinds[ev["event"]], tables)
         if ev["event"] not in ("up", "seed"):
             assert ev["command"] == command
-        if ev["event"] in ("ready", "failed"):
+        if ev["event"] in ("ready", "failed", "still_probing"):
             assert "attempts" in ev, ev
+        if ev["event"] == "still_probing":
+            assert ev["probing_s"] >= 3 and ev["detail"], ev
         seen.add(ev["event"])
     return seen
 

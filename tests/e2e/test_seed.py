@@ -4,6 +4,7 @@ standing in for MinIO's S3 API), checked with independent clients (aws, psql, re
 A second seed changes nothing; reset restores exactly the seeded state; failures exit 5 and a
 rerun finishes the job; remote endpoints are refused."""
 import json
+import re
 import time
 
 from conftest import ROOT
@@ -172,6 +173,13 @@ def test_web_seed_and_reset(make_env):
     assert r2.code == 0, r2
     # exec steps run every time (their idempotence is the profile's); everything else is unchanged.
     assert {v for (k, _), v in outcomes(doc).items() if k != "exec"} == {"unchanged"}, doc
+    # ... and they are reported as having run, not as changes.
+    assert {v for (k, _), v in outcomes(doc).items() if k == "exec"} == {"ran"}, doc
+    redis_summary = next(s for s in doc["services"] if s["name"] == "redis")
+    assert redis_summary["ran"] == 1 and redis_summary["updated"] == 0, doc
+    text = e.devenv("seed")
+    assert text.code == 0, text
+    assert re.search(r"^  redis +nothing changed \(1 exec step ran, \d+ unchanged\)", text.out, re.M), text
 
     # The application's traces, then reset.
     psql(pg, "insert into places (name, location) values ('Nowhere', ST_GeogFromText('POINT(0 0)'))", **db)

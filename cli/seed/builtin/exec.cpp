@@ -1,5 +1,5 @@
 // The `exec` seed kind: commands in the service's container, in order. Their own idempotence
-// is the profile's business; devenv reports each as updated (ran) or failed (exit code, output).
+// is the profile's business; devenv reports each as ran (exit code 0) or failed (exit code, output).
 #include <fmt/format.h>
 
 #include "seed/kind.hpp"
@@ -27,7 +27,7 @@ void seed_exec(const SeedJob& job, SeedSink& sink) {
                       fmt::format("exited with code {}{}", r.exit_code, out.empty() ? "" : ": " + out)});
             return;  // later steps may depend on this one
         }
-        sink.add({d.service, "exec", name, Outcome::updated, "ran"});
+        sink.add({d.service, "exec", name, Outcome::ran, "exit code 0"});
     }
 }
 

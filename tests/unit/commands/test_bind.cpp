@@ -77,6 +77,48 @@ TEST_CASE("up --pull POLICY; pull [PROFILE] --missing with the globals") {
     CHECK(f.g.sets == std::vector<std::string>{"services.db.image=x:1"});
 }
 
+TEST_CASE("--help of a command lists the global options it reads; an unknown option gets 'did you mean'") {
+    Cli c;
+    UpArgs up;
+    TemplatesArgs t;
+    bind_up(c.app, up);
+    bind_templates(c.app, t);
+    std::string help = c.app.get_subcommand("up")->help();
+    for (const char* o : {"--overlay", "--set", "--port-offset", "--project-name", "--timeout", "--json", "-C", "--build",
+                          "--current-env"})
+        CHECK_MESSAGE(help.find(o) != std::string::npos, o);
+    CHECK(help.find("Global options (before or after the command)") != std::string::npos);
+    std::string templates = c.app.get_subcommand("templates")->help();
+    CHECK(templates.find("--json") != std::string::npos);
+    CHECK(templates.find("--port-offset") == std::string::npos);
+    CHECK(templates.find("--timeout") == std::string::npos);
+    CHECK(global_option_applies("status", "set"));
+    CHECK_FALSE(global_option_applies("status", "timeout"));
+    CHECK(global_option_applies("a-new-command", "timeout"));
+
+    try {
+        c.parse({"up", "aws", "--overlya", "dev"});
+        FAIL("expected a parse error");
+    } catch (const CLI::ParseError& e) {
+        Error err = unexpected_arguments_error(c.app, e);
+        CHECK(err.kind() == ErrorKind::usage);
+        CHECK(err.message() == "`devenv up` has no option --overlya");
+        CHECK(err.hints().front() == "did you mean --overlay?");
+    }
+    Cli d;
+    UpArgs up2;
+    bind_up(d.app, up2);
+    try {
+        d.parse({"up", "--no-sed"});
+        FAIL("expected a parse error");
+    } catch (const CLI::ParseError& e) {
+        CHECK(unexpected_arguments_error(d.app, e).hints().front() == "did you mean --no-seed?");
+    }
+    Error unknown = unknown_command_error(c.app, {"--timeout", "2m", "upp", "aws"});
+    CHECK(unknown.message() == "no command 'upp'");
+    CHECK(unknown.hints().front() == "did you mean `devenv up`?");
+}
+
 TEST_CASE("reset: services, --hard, --allow-remote, -p") {
     Cli c;
     ResetArgs a;

@@ -193,6 +193,71 @@ TEST_CASE("open_command_environment: the recorded profile unless the command lin
     CHECK(open_command_environment(named, true).profile.project != "recorded");
 }
 
+TEST_CASE("open_command_environment: nothing started here says so, and -p for a profile given as a service") {
+    TempProject t;  // no devenv.yaml, no .devenv/state.json
+    LoadOptions requested = t.options();
+    requested.project_name = "";
+    try {
+        open_command_environment(requested, true);
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::profile);
+        CHECK(e.message().starts_with("nothing was started here: "));
+        CHECK(e.hints().front().find("`devenv up PROFILE` (built-in: aws, events, web") != std::string::npos);
+    }
+    try {
+        open_command_environment(requested, true, {"web"});
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.message().starts_with("nothing was started here: "));
+        CHECK(e.hints().front() == "'web' is a profile, not a service: name it with -p web (or start it: `devenv up web`)");
+    }
+    // A profile named on the command line is loaded as before.
+    CHECK(open_command_environment(t.options("web"), true).profile.name == "web");
+}
+
+TEST_CASE("open_up_environment: `up` alone starts the recorded profile again, and lists changed variables") {
+    TempProject t;
+    t.write(".devenv/profiles/other.yaml", "name: other\nservices:\n  kv: {template: redis, with: {version: \"${KV_VERSION:-8}\"}}\n");
+    LoadOptions requested = t.options();
+    requested.project_name = "";
+    // Nothing recorded and no devenv.yaml: what the command line says (here: nothing, an error).
+    CHECK_THROWS_AS(open_up_environment(requested, false), Error);
+
+    StateRecord rec;
+    rec.profile = "other";
+    rec.project = "recorded";
+    rec.port_offset = 10;
+    rec.env["KV_VERSION"] = "7";
+    write_state(state_dir(t.dir()), rec);
+    UpSelection s = open_up_environment(requested, false);  // KV_VERSION is unset in t.env
+    CHECK(s.reused_record);
+    CHECK(s.env.profile.name == "other");
+    CHECK(s.env.profile.project == "recorded");
+    CHECK(s.env.options.port_offset == 10);
+    CHECK(s.env.profile.services[0].params.find("version")->text() == "7");  // the recorded value wins
+    REQUIRE(s.differences.size() == 1);
+    CHECK(s.differences[0].name == "KV_VERSION");
+    CHECK(s.differences[0].recorded == std::optional<std::string>("7"));
+    CHECK(s.differences[0].now == std::nullopt);
+
+    // --current-env: this shell's values (unset: the profile's default).
+    s = open_up_environment(requested, true);
+    CHECK(s.current_env);
+    CHECK(s.env.profile.services[0].params.find("version")->text() == "8");
+    CHECK(s.differences.size() == 1);
+
+    // The same value now: nothing to say.
+    t.env["KV_VERSION"] = "7";
+    CHECK(open_up_environment(requested, false).differences.empty());
+    // An explicit choice is not the record.
+    LoadOptions named = requested;
+    named.profile = "other";
+    s = open_up_environment(named, false);
+    CHECK_FALSE(s.reused_record);
+    CHECK(s.env.profile.project != "recorded");
+}
+
 TEST_CASE("check_service_names: unknown names are usage errors with a suggestion") {
     Profile p = profile_with_seed();
     Service cache;
@@ -213,6 +278,12 @@ TEST_CASE("check_service_names: unknown names are usage errors with a suggestion
         FAIL("expected an error");
     } catch (const Error& e) {
         CHECK(e.hints().front() == "its services: db, cache");
+    }
+    try {
+        check_service_names({"web"}, p);  // `devenv status web`
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.hints().front() == "'web' is a profile, not a service: did you mean -p web?");
     }
 }
 
@@ -269,6 +340,44 @@ TEST_CASE("exports: the chosen services', the seeded ones, project remaps winnin
     ExportPlan gh = plan_exports(env, {"db"}, ExportFormat::github);
     CHECK(gh.masks == "::add-mask::postgres://a\n");
     CHECK(gh.text.find("DATABASE_URL<<ghadelimiter_") == 0);
+}
+
+TEST_CASE("exports: an emulator's any-value credentials give way; other conflicts are reported") {
+    TempProject t;
+    Environment env;
+    env.dir = state_dir(t.dir());
+    Service aws, minio, db1, db2;
+    aws.name = "aws";
+    aws.exports = {{"AWS_ENDPOINT_URL", "http://localhost:4566"}, {"AWS_ACCESS_KEY_ID", "test", false, true},
+                   {"AWS_SECRET_ACCESS_KEY", "test", false, true}};
+    minio.name = "minio";
+    minio.exports = {{"AWS_ACCESS_KEY_ID", "minioadmin"}, {"AWS_SECRET_ACCESS_KEY", "s3cret", true},
+                     {"AWS_ENDPOINT_URL_S3", "http://localhost:9000"}};
+    db1.name = "db1";
+    db1.exports = {{"DATABASE_URL", "postgres://one"}};
+    db2.name = "db2";
+    db2.exports = {{"DATABASE_URL", "postgres://two"}};
+    env.profile.services = {minio, aws, db1, db2};  // minio first: the emulator listed later still gives way
+    auto value = [&](const std::string& name) {
+        for (const auto& e : environment_exports(env, {}))
+            if (e.name == name) return e.value;
+        return std::string("(none)");
+    };
+    CHECK(value("AWS_ACCESS_KEY_ID") == "minioadmin");
+    CHECK(value("AWS_SECRET_ACCESS_KEY") == "s3cret");
+    CHECK(value("AWS_ENDPOINT_URL") == "http://localhost:4566");
+    CHECK(value("AWS_ENDPOINT_URL_S3") == "http://localhost:9000");
+    CHECK(value("DATABASE_URL") == "postgres://two");  // the later one, as before...
+    auto conflicts = export_conflicts(env.profile);     // ... but said
+    REQUIRE(conflicts.size() == 1);
+    CHECK(conflicts[0].name == "DATABASE_URL");
+    CHECK(conflicts[0].used_service == "db2");
+    CHECK(conflicts[0].lost_service == "db1");
+    CHECK(conflicts[0].lost_value == "postgres://one");
+    // The profile's own exports choose: no conflict.
+    env.profile.exports = {{"DATABASE_URL", "postgres://one"}};
+    CHECK(export_conflicts(env.profile).empty());
+    CHECK(value("DATABASE_URL") == "postgres://one");
 }
 
 TEST_CASE("exports: quoting for eval and dotenv, GitHub entries that cannot be ended early") {

@@ -125,4 +125,37 @@ TEST_SUITE("profile.load") {
         p.write("devenv.yaml", "extends: ./a.yaml\n");
         CHECK(error_of(p.options()).find("cycle: ") != std::string::npos);
     }
+
+    TEST_CASE("jobs: job: true, or awaited with service_completed_successfully; no probe, no restart, no seed") {
+        TempProject p;
+        p.write("devenv.yaml",
+                "services:\n"
+                "  migrate: {image: m, job: true}\n"
+                "  seeddata: {image: s, ports: [\"5000:5000\"]}\n"
+                "  app:\n"
+                "    image: a\n"
+                "    depends_on:\n"
+                "      seeddata: {condition: service_completed_successfully}\n");
+        Profile prof = load_profile(p.options());
+        CHECK(prof.find_service("migrate")->job);
+        CHECK(prof.find_service("seeddata")->job);  // implied by app's condition
+        CHECK(prof.find_service("seeddata")->probe.kind == "none");  // not the tcp probe its port would give
+        CHECK_FALSE(prof.find_service("app")->job);
+        CHECK_FALSE(prof.find_service("migrate")->compose.find("job"));  // not passed to Compose
+
+        p.write("devenv.yaml", "services:\n  migrate:\n    image: m\n    job: yes-please\n");
+        CHECK(error_of(p.options()).starts_with("4:10: expected a boolean"));
+        p.write("devenv.yaml", "services:\n  migrate:\n    image: m\n    job: true\n    probe: {kind: tcp, port: 1}\n");
+        CHECK(error_of(p.options()).starts_with(
+            "5:5: 'migrate' is a job: it is done when its container exits with code 0, so it takes no probe"));
+        p.write("devenv.yaml", "services:\n  migrate:\n    image: m\n    restart: always\n  app:\n    image: a\n"
+                               "    depends_on: {migrate: {condition: service_completed_successfully}}\n");
+        CHECK(error_of(p.options()).starts_with("4:14: 'migrate' is a job, which must not restart (restart: always)"));
+        p.write("devenv.yaml", "services:\n  migrate:\n    image: m\n    job: false\n  app:\n    image: a\n"
+                               "    depends_on: {migrate: {condition: service_completed_successfully}}\n");
+        CHECK(error_of(p.options()).starts_with(
+            "7:39: 'app' waits for 'migrate' to complete (service_completed_successfully), but 'migrate' says `job: false`"));
+        p.write("devenv.yaml", "services:\n  migrate: {image: m, job: true}\nseed:\n  migrate:\n    exec: [{command: [x]}]\n");
+        CHECK(error_of(p.options()).starts_with("5:5: 'migrate' is a job: its container has exited by the time devenv seeds"));
+    }
 }

@@ -121,6 +121,13 @@ TEST_CASE("LifecycleView for up: summary, the already-applied note, failures as 
           "  db               ready in 1.2 s   postgres://app:********@127.0.0.1:5432/app\n"
           "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv reset; devenv down\n");
     CHECK(c.err.find("starting 2 services") != std::string::npos);
+    // A profile exporting AWS_ENDPOINT_URL: the --endpoint-url form for AWS CLIs before 2.13.
+    Profile aws = shop();
+    aws.services[1].exports = {{"AWS_ENDPOINT_URL", "http://localhost:4566"}, {"AWS_ENDPOINT_URL_S3", "http://localhost:9000"}};
+    CHECK(up_next_steps(aws) ==
+          "next: eval \"$(devenv env)\" to export the connection variables; devenv status; devenv reset; devenv down\n"
+          "  AWS CLI before 2.13 ignores AWS_ENDPOINT_URL: aws --endpoint-url http://localhost:4566 sts get-caller-identity\n"
+          "  AWS CLI before 2.13 ignores AWS_ENDPOINT_URL_S3: aws --endpoint-url http://localhost:9000 s3 ls");
     CHECK(c.err.find("seed: already applied (devenv seed checks it again)\n") != std::string::npos);
     CHECK(c.err.find("role ******** failed: nope") != std::string::npos);
     CHECK(c.err.find("database app") == std::string::npos);
@@ -247,10 +254,54 @@ TEST_CASE("status: table or JSON, masked") {
     CHECK(doc["services"][0]["probe"]["detail"] == "auth failed for ********");
 }
 
+TEST_CASE("up with no profile: what it took from the record, each variable that differs") {
+    UpSelection s;
+    s.env.options.profile = "aws";
+    s.env.options.sets = {"a=1", "b=2"};
+    s.env.options.port_offset = 20;
+    s.env.profile.project = "demo";
+    CHECK(up_selection_notes(s).empty());  // not reused: nothing to say
+    s.reused_record = true;
+    s.differences = {{"AWS_EMULATOR", "moto", std::nullopt}, {"DB_PASSWORD", "one", "two"}};
+    auto notes = up_selection_notes(s);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0] == "starting again what the last `up` here recorded (.devenv/state.json): profile aws, 2 --set values, "
+                      "--port-offset 20, project demo; name a profile (`devenv up PROFILE ...`) to choose anew");
+    auto w = up_selection_warnings(s);
+    REQUIRE(w.size() == 2);
+    CHECK(w[0] == "AWS_EMULATOR was 'moto' at the recorded `up` and is unset now: using the recorded 'moto'; "
+                  "`devenv up --current-env` takes this shell's");
+    CHECK(w[1] == "DB_PASSWORD differs from its value at the recorded `up`: using the recorded value; "
+                  "`devenv up --current-env` takes this shell's");
+    s.current_env = true;
+    w = up_selection_warnings(s);
+    CHECK(w[0] == "AWS_EMULATOR was 'moto' at the recorded `up` and is unset now: using this shell's: unset (--current-env)");
+    CHECK(w[1].find("two") == std::string::npos);
+}
+
 TEST_CASE("seed summary lines") {
     Captured c;
     CHECK(format_seed_summary(c.ui, seed_result(true)) ==
           "seed done in 300 ms\n  db               2 created, 0 updated, 0 unchanged, 0 failed  in 250 ms\n");
+    // Exec steps that ran are not changes: a run with nothing else changed says so.
+    SeedRunResult again;
+    again.command = "seed";
+    again.took = std::chrono::milliseconds(40);
+    ServiceSeedSummary cache{.service = "cache", .unchanged = 4, .took = std::chrono::milliseconds(30)};
+    cache.ran = 1;
+    ServiceSeedSummary quiet{.service = "db", .took = std::chrono::milliseconds(10)};
+    quiet.ran = 2;
+    ServiceSeedSummary mixed{.service = "aws", .created = 1, .unchanged = 2, .took = std::chrono::milliseconds(20)};
+    mixed.ran = 1;
+    again.services = {cache, quiet, mixed};
+    CHECK(format_seed_summary(c.ui, again) ==
+          "seed done in 40 ms\n"
+          "  cache            nothing changed (1 exec step ran, 4 unchanged)  in 30 ms\n"
+          "  db               nothing changed (2 exec steps ran)  in 10 ms\n"
+          "  aws              1 created, 0 updated, 2 unchanged, 1 exec step ran, 0 failed  in 20 ms\n");
+    auto doc = nlohmann::json::parse(seed_json(again, -1));
+    CHECK(doc["services"][0]["ran"] == 1);
+    CHECK(doc["services"][0]["updated"] == 0);
     SeedRunResult none;
     none.command = "reset";
     CHECK(format_seed_summary(c.ui, none) == "reset: nothing is declared to seed\n");
