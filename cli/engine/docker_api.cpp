@@ -13,6 +13,8 @@
 #include <fmt/ranges.h>
 
 #include "engine/docker_json.hpp"
+#include "engine/engine_host.hpp"
+#include "engine/ssh_dial.hpp"
 #include "net/http.hpp"
 #include "util/error.hpp"
 
@@ -97,26 +99,43 @@ std::string quoted_command(const std::vector<std::string>& argv) { return fmt::f
 }  // namespace
 
 DockerApi::DockerApi(std::string docker_host) {
-    if (docker_host.empty()) {
-        const char* env = std::getenv("DOCKER_HOST");
-        docker_host = env && *env ? env : "unix:///var/run/docker.sock";
-    }
-    host_ = docker_host;
+    host_ = docker_host.empty() ? resolve_engine().address : docker_host;
     if (host_.starts_with("unix://")) {
         socket_ = host_.substr(7);
         base_ = "http://localhost";
+        http_ = std::make_unique<HttpClient>(socket_);
     } else if (host_.starts_with("tcp://")) {
         std::string authority = host_.substr(6);
         if (auto slash = authority.find('/'); slash != std::string::npos) authority.erase(slash);
         base_ = "http://" + authority;
+        http_ = std::make_unique<HttpClient>();
+    } else if (host_.starts_with("ssh://")) {
+        if (parse_ssh_address(host_).host.empty())
+            throw Error(ErrorKind::engine, fmt::format("DOCKER_HOST={} names no host", host_)).hint("e.g. DOCKER_HOST=ssh://user@builder");
+        ssh_ = std::make_unique<SshDialer>(host_);
+        // The name is only what the Host header says: every connection is an ssh process.
+        base_ = "http://docker";
+        http_ = std::make_unique<HttpClient>(SocketOpener([dialer = ssh_.get()] {
+            std::string why;
+            return dialer->dial(why);
+        }));
     } else {
         throw Error(ErrorKind::engine, fmt::format("DOCKER_HOST={} is not supported", host_))
-            .hint("devenv talks to unix:///path/to/docker.sock or tcp://host:port (ssh:// is not supported)");
+            .hint("devenv talks to unix:///path/to/docker.sock, tcp://host:port and ssh://[user@]host[:port] engines");
     }
-    http_ = std::make_unique<HttpClient>(socket_);
 }
 
 DockerApi::~DockerApi() = default;
+
+Error DockerApi::unreachable_error(const std::string& curl_error) {
+    if (!ssh_) return unreachable(host_, socket_, curl_error);
+    std::vector<std::string> hints;
+    std::string said = ssh_->failure(hints);
+    Error e(ErrorKind::engine, fmt::format("cannot reach the Docker engine at {}: {}", host_, said.empty() ? curl_error : said));
+    if (!said.empty()) e.detail(fmt::format("the connection ended: {}", curl_error));
+    for (const auto& h : hints) e.hint(h);
+    return e;
+}
 
 HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
     req.connect_timeout = kConnectTimeout;
@@ -125,7 +144,7 @@ HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
         if (r.error.starts_with("Operation timed out"))  // connected, then no answer
             throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} did not answer {} in time: {}", host_, what, r.error))
                 .hint("the engine may be overloaded; `docker info` shows whether it answers at all");
-        throw unreachable(host_, socket_, r.error);
+        throw unreachable_error(r.error);
     }
     return r;
 }
@@ -134,7 +153,7 @@ const std::string& DockerApi::api_version() {
     if (api_version_.empty()) {
         HttpRequest req;
         req.url = base_ + "/_ping";
-        req.timeout = 2s;
+        req.timeout = first_answer();
         HttpResponse r = send(req, "a ping");
         std::string engine = r.header("Api-Version");
         api_version_ = !engine.empty() && api_older(engine, kPinnedApi) ? engine : std::string(kPinnedApi);
@@ -164,7 +183,7 @@ nlohmann::json DockerApi::get_json(const std::string& path, std::string_view wha
 void DockerApi::ping() {
     HttpRequest req;
     req.url = url("/_ping");
-    req.timeout = 2s;
+    req.timeout = first_answer();
     HttpResponse r = send(req, "a ping");
     if (r.status != 200)
         throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} answers its ping with: {}", host_, engine_message(r)))
@@ -193,6 +212,35 @@ void DockerApi::remove_container(const std::string& id) {
         throw Error(ErrorKind::engine, fmt::format("the Docker engine refused to remove container {}: {}", id, engine_message(r)));
 }
 
+std::string DockerApi::run_container(const nlohmann::json& spec, const std::string& name) {
+    HttpRequest create;
+    create.method = "POST";
+    create.url = url("/containers/create?name=" + url_encode(name));
+    create.headers = {{"Content-Type", "application/json"}};
+    create.body = spec.dump();
+    create.timeout = kReadTimeout;
+    HttpResponse c = send(create, fmt::format("create container {}", name));
+    if (c.status != 201)
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine refused to create container {}: {}", name, engine_message(c)));
+    std::string id;
+    try {
+        id = nlohmann::json::parse(c.body).value("Id", "");
+    } catch (const nlohmann::json::exception&) {
+    }
+    if (id.empty()) throw Error(ErrorKind::engine, fmt::format("the Docker engine returned no id for container {}", name));
+    HttpRequest start;
+    start.method = "POST";
+    start.url = url(fmt::format("/containers/{}/start", id));
+    start.timeout = kReadTimeout;
+    HttpResponse s = send(start, fmt::format("start container {}", name));
+    if (s.status >= 400) {
+        std::string why = engine_message(s);
+        remove_container(id);
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine could not start container {}: {}", name, why));
+    }
+    return id;
+}
+
 bool DockerApi::image_exists(const std::string& ref) {
     return !get_json("/images/" + url_encode(ref) + "/json", fmt::format("inspect image {}", ref)).is_null();
 }
@@ -210,6 +258,15 @@ std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {
         apply_container_inspect(c, details);
         out.push_back(std::move(c));
     }
+    std::sort(out.begin(), out.end(), [](const ContainerInfo& a, const ContainerInfo& b) { return a.name < b.name; });
+    return out;
+}
+
+std::vector<ContainerInfo> DockerApi::list_running() {
+    nlohmann::json list = get_json("/containers/json", "list the running containers");
+    std::vector<ContainerInfo> out;
+    if (list.is_array())
+        for (const auto& j : list) out.push_back(container_from_list(j));
     std::sort(out.begin(), out.end(), [](const ContainerInfo& a, const ContainerInfo& b) { return a.name < b.name; });
     return out;
 }
@@ -282,7 +339,7 @@ void DockerApi::follow_logs(const std::string& id, const LogOptions& opts,
     HttpResponse r = http_->stream(req, [&](std::string_view data) {
         return demuxer.feed(data, [&](StdStream, std::string_view text) { return on_chunk(text); });
     });
-    if (!r.ok()) throw unreachable(host_, socket_, r.error);
+    if (!r.ok()) throw unreachable_error(r.error);
 }
 
 void DockerApi::follow_logs(const std::string& id, int tail, const std::function<bool(std::string_view)>& on_chunk) {
@@ -328,7 +385,7 @@ ExecResult DockerApi::exec(const std::string& id, const std::vector<std::string>
     if (!s.ok() && s.error.find("timed out") != std::string::npos)
         throw Error(ErrorKind::engine, fmt::format("{} did not finish within {} ms", quoted_command(argv), opts.timeout.count()))
             .hint("the command may be waiting for input or for a service that is not up; it still runs in the container");
-    if (!s.ok()) throw unreachable(host_, socket_, s.error);
+    if (!s.ok()) throw unreachable_error(s.error);
     if (s.status >= 400) throw Error(ErrorKind::engine, fmt::format("cannot {}: {}", what, engine_message(s))).hint("`docker info` shows the engine's state");
     DemuxedOutput output = demux_docker_stream(s.body, false);
 
