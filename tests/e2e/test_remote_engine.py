@@ -570,3 +570,96 @@ def test_devcontainer_layout(engine, tmp_path):
         assert shared_containers(name) == []
     finally:
         docker("compose", "-p", name, "down", "--volumes", "--timeout", "3", timeout=180)
+
+
+PODMAN_PROFILE = """name: pm
+services:
+  cache:
+    template: redis
+    with: {port: 6391}
+seed:
+  cache:
+    redis:
+      keys:
+        - {key: greeting, value: hello}
+        - {key: admins, type: set, value: [alice]}
+"""
+
+
+def test_podman(remote, tmp_path):
+    """Podman's Docker-compatible API (Debian 12's podman 4.3, rootful, vfs storage, CNI) as the
+    engine, with Compose v2 against its socket: up, status, seed, reset, down, checked with
+    redis-cli. Podman runs in the test's network namespace too (its CNI bridges and iptables
+    rules stay there), so its socket is a local unix socket while its ports are on 10.211.0.2:
+    DEVENV_HOST says so. Its default ulimits cannot be set here (no CAP_SYS_RESOURCE: "error
+    setting rlimit type 7: operation not permitted"), so containers.conf lowers them."""
+    podman = shutil.which("podman")
+    if not podman:
+        pytest.fail("podman missing: run scripts/install-deps.sh")
+    if not shutil.which("redis-cli"):
+        pytest.fail("redis-cli missing: run scripts/install-deps.sh")
+    root = Path(tempfile.mkdtemp(prefix="dvpm-", dir="/tmp"))  # short: the socket path
+    sock = root / "podman.sock"
+    (root / "containers.conf").write_text('[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n')
+    (root / "cni").mkdir()
+    base = [podman, "--root", str(root / "storage"), "--runroot", str(root / "run"), "--storage-driver", "vfs",
+            "--network-config-dir", str(root / "cni")]
+    penv = {**os.environ, "CONTAINERS_CONF": str(root / "containers.conf")}
+    penv.pop("DOCKER_HOST", None)
+    service = None
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    (folder / "devenv.yaml").write_text(PODMAN_PROFILE)
+    env = {"DOCKER_HOST": f"unix://{sock}", "DEVENV_HOST": NS_ADDR}
+    args = ["--set", "services.cache.image=devenv-standin/redis:8"]
+    try:
+        t0 = time.monotonic()
+        save = subprocess.Popen(["docker", "save", "devenv-standin/redis:8"], stdout=subprocess.PIPE)
+        load = subprocess.run([*base, "load"], stdin=save.stdout, capture_output=True, text=True, env=penv, timeout=900)
+        save.stdout.close()
+        assert save.wait(900) == 0 and load.returncode == 0, load.stderr
+        print(f"\npodman load: {time.monotonic() - t0:.1f} s")
+        with open(root / "service.log", "ab") as log:
+            service = subprocess.Popen(["ip", "netns", "exec", NS, *base, "system", "service", "--time", "0", f"unix://{sock}"],
+                                       env=penv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while subprocess.run(["docker", "-H", f"unix://{sock}", "version"], capture_output=True).returncode != 0:
+            assert service.poll() is None and time.monotonic() < deadline, (root / "service.log").read_text()
+            time.sleep(0.3)
+
+        d = devenv(folder, "doctor", "--json", *args, env=env)
+        checks = {c["name"]: c for c in json.loads(d.stdout)["checks"]}
+        assert checks["engine"]["status"] == "ok", checks["engine"]
+        assert f"published ports on {NS_ADDR} (DEVENV_HOST)" in checks["docker_host"]["summary"]
+
+        up = devenv(folder, "up", *args, env=env, timeout=600)
+        assert up.returncode == 0, up.stderr + up.stdout
+        print(f"up on podman: {up.secs:.1f} s")
+        cli = ["redis-cli", "-h", NS_ADDR, "-p", "6391"]
+        assert sh(*cli, "GET", "greeting").stdout.strip() == "hello"
+        assert "REDIS_URL" in exports(folder, env) and f"{NS_ADDR}:6391" in exports(folder, env)["REDIS_URL"]
+        st = devenv(folder, "status", "--json", env=env)
+        assert st.returncode == 0, st.stderr
+        assert json.loads(st.stdout)["services"][0]["ready"] is True
+        seed = devenv(folder, "seed", env=env)
+        assert seed.returncode == 0 and "unchanged" in seed.stdout + seed.stderr, seed.stderr
+        sh(*cli, "SET", "app:key", "written by the app")
+        reset = devenv(folder, "reset", env=env)
+        assert reset.returncode == 0, reset.stderr + reset.stdout
+        assert sh(*cli, "EXISTS", "app:key").stdout.strip() == "0"
+        assert sh(*cli, "SMEMBERS", "admins").stdout.strip() == "alice"
+        down = devenv(folder, "down", "--volumes", env=env, timeout=300)
+        assert down.returncode == 0, down.stderr
+        left = subprocess.run(["docker", "-H", f"unix://{sock}", "ps", "-aq"], capture_output=True, text=True).stdout.split()
+        assert left == []
+    finally:
+        if service and service.poll() is None:
+            subprocess.run(["docker", "-H", f"unix://{sock}", "rm", "-f", "-v",
+                            *subprocess.run(["docker", "-H", f"unix://{sock}", "ps", "-aq"], capture_output=True,
+                                            text=True).stdout.split()], capture_output=True)
+            os.killpg(service.pid, signal.SIGTERM)
+            service.wait(30)
+        mounts = [l.split()[1] for l in Path("/proc/mounts").read_text().splitlines() if str(root) in l.split()[1]]
+        for m in sorted(mounts, key=len, reverse=True):
+            subprocess.run(["umount", "-l", m], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
