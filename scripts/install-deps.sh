@@ -28,6 +28,9 @@ pkgs=(
   man-db
   # fault drills: `ss` (who holds a connection to a service), `ip` (the second engine's bridge)
   iproute2
+  # remote engines (tests/e2e/test_remote_engine.py): sshd in the test's network namespace for
+  # DOCKER_HOST=ssh://, and Podman's Docker-compatible API as a second kind of engine
+  openssh-server podman
 )
 
 # One dpkg-query for all of them; a package never seen by dpkg is reported on stderr instead.

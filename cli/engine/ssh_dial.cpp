@@ -86,6 +86,12 @@ void SshDialer::reap(bool stop) {
 int SshDialer::dial(std::string& error) {
     std::lock_guard<std::mutex> lock(mu_);
     reap(false);
+    int fd = spawn(error);
+    dial_error_ = fd < 0 ? error : std::string();
+    return fd;
+}
+
+int SshDialer::spawn(std::string& error) {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         error = fmt::format("socketpair: {}", std::strerror(errno));
@@ -139,6 +145,10 @@ int SshDialer::dial(std::string& error) {
 
 std::string SshDialer::failure(std::vector<std::string>& hints, int wait_ms) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (!dial_error_.empty()) {
+        hints.push_back("install the OpenSSH client (Debian: openssh-client), or reach the engine over tcp://");
+        return dial_error_;
+    }
     if (children_.empty()) return {};
     Child& c = children_.back();
     // ssh has closed the socket; give it a moment to exit so that everything it said is there.

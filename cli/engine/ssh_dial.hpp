@@ -34,6 +34,7 @@ public:
 private:
     std::vector<std::string> argv() const;
     void reap(bool stop);
+    int spawn(std::string& error);
 
     SshAddress target_;
     std::mutex mu_;
@@ -44,6 +45,7 @@ private:
         int status = 0;
     };
     std::vector<Child> children_;
+    std::string dial_error_;  // why the last dial failed before ssh ran ("ssh is not installed ...")
 };
 
 }  // namespace devenv

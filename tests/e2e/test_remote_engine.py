@@ -105,7 +105,7 @@ class NetnsEngine:
         in_ns("ip", "link", "add", BRIDGE, "type", "bridge")
         in_ns("ip", "addr", "add", "10.211.0.129/26", "dev", BRIDGE)
         in_ns("ip", "link", "set", BRIDGE, "up")
-        argv = ["ip", "netns", "exec", NS, "dockerd", "--data-root", str(self.root / "data"),
+        argv = ["nsenter", f"--net=/run/netns/{NS}", "dockerd", "--data-root", str(self.root / "data"),
                 "--exec-root", str(self.root / "x"), "--pidfile", str(self.root / "docker.pid"),
                 "-H", self.unix, "-H", TCP, f"--bridge={BRIDGE}", "--iptables=false", "--ip-masq=false",
                 "--storage-driver=overlay2", "--default-address-pool", "base=10.211.0.192/26,size=28",
@@ -152,7 +152,7 @@ LogLevel VERBOSE
 """)
         self.sshd_log = tmp / "sshd.log"
         with open(self.sshd_log, "ab") as log:
-            self.sshd = subprocess.Popen(["ip", "netns", "exec", NS, "/usr/sbin/sshd", "-D", "-e", "-f", str(tmp / "sshd_config")],
+            self.sshd = subprocess.Popen(["nsenter", f"--net=/run/netns/{NS}", "/usr/sbin/sshd", "-D", "-e", "-f", str(tmp / "sshd_config")],
                                          stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + 20
         while True:
@@ -620,7 +620,7 @@ def test_podman(remote, tmp_path):
         assert save.wait(900) == 0 and load.returncode == 0, load.stderr
         print(f"\npodman load: {time.monotonic() - t0:.1f} s")
         with open(root / "service.log", "ab") as log:
-            service = subprocess.Popen(["ip", "netns", "exec", NS, *base, "system", "service", "--time", "0", f"unix://{sock}"],
+            service = subprocess.Popen(["nsenter", f"--net=/run/netns/{NS}", *base, "system", "service", "--time", "0", f"unix://{sock}"],
                                        env=penv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + 30
         while subprocess.run(["docker", "-H", f"unix://{sock}", "version"], capture_output=True).returncode != 0:
