@@ -113,12 +113,10 @@ DockerApi::DockerApi(std::string docker_host) {
         if (parse_ssh_address(host_).host.empty())
             throw Error(ErrorKind::engine, fmt::format("DOCKER_HOST={} names no host", host_)).hint("e.g. DOCKER_HOST=ssh://user@builder");
         ssh_ = std::make_unique<SshDialer>(host_);
-        // The name is only what the Host header says: every connection is an ssh process.
-        base_ = "http://docker";
-        http_ = std::make_unique<HttpClient>(SocketOpener([dialer = ssh_.get()] {
-            std::string why;
-            return dialer->dial(why);
-        }));
+        // libcurl connects to the dialer's own socket; each connection becomes one ssh.
+        socket_ = ssh_->socket_path();
+        base_ = "http://localhost";
+        http_ = std::make_unique<HttpClient>(socket_);
     } else {
         throw Error(ErrorKind::engine, fmt::format("DOCKER_HOST={} is not supported", host_))
             .hint("devenv talks to unix:///path/to/docker.sock, tcp://host:port and ssh://[user@]host[:port] engines");

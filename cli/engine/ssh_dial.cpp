@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "util/error.hpp"
 #include "util/strings.hpp"
 
 extern char** environ;
@@ -41,7 +43,62 @@ bool contains(const std::string& text, std::string_view what) { return text.find
 
 SshDialer::SshDialer(const std::string& address) : target_(parse_ssh_address(address)) {}
 
-SshDialer::~SshDialer() { reap(true); }
+SshDialer::~SshDialer() {
+    if (listen_fd_ >= 0) {
+        ::shutdown(listen_fd_, SHUT_RDWR);  // wakes accept(): the loop ends
+        if (acceptor_.joinable()) acceptor_.join();
+        ::close(listen_fd_);
+        ::unlink(path_.c_str());
+        ::rmdir(dir_.c_str());
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    reap(true);
+}
+
+const std::string& SshDialer::socket_path() {
+    if (listen_fd_ >= 0) return path_;
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/devenv-ssh-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back(0);
+    if (!::mkdtemp(buf.data()))
+        throw Error(ErrorKind::engine, fmt::format("cannot make a folder for the ssh connection: {}", std::strerror(errno)));
+    dir_ = buf.data();
+    path_ = dir_ + "/engine.sock";
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    if (path_.size() >= sizeof a.sun_path) {
+        ::rmdir(dir_.c_str());
+        throw Error(ErrorKind::engine, fmt::format("{} is too long for a unix socket", path_)).hint("set TMPDIR to a shorter folder");
+    }
+    std::memcpy(a.sun_path, path_.c_str(), path_.size() + 1);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 16) != 0) {
+        std::string why = std::strerror(errno);
+        if (fd >= 0) ::close(fd);
+        ::rmdir(dir_.c_str());
+        throw Error(ErrorKind::engine, fmt::format("cannot listen on {} for the ssh connection: {}", path_, why));
+    }
+    listen_fd_ = fd;
+    acceptor_ = std::thread([this] { accept_loop(); });
+    return path_;
+}
+
+void SshDialer::accept_loop() {
+    while (true) {
+        int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            return;  // shut down
+        }
+        std::lock_guard<std::mutex> lock(mu_);
+        reap(false);
+        std::string error;
+        spawn(fd, error);
+        dial_error_ = error;
+        ::close(fd);  // ssh holds it now (or nobody: libcurl sees the connection end)
+    }
+}
 
 std::vector<std::string> SshDialer::argv() const {
     // BatchMode: ssh must never ask (its stdin is the socket); ConnectTimeout bounds a host that
@@ -60,14 +117,24 @@ std::string SshDialer::command_for_user() const {
 }
 
 void SshDialer::reap(bool stop) {
+    if (stop)
+        for (auto& c : children_)
+            if (!c.exited && c.pid > 0) ::kill(c.pid, SIGTERM);
+    auto grace = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
     for (auto& c : children_) {
-        if (c.exited) continue;
-        if (stop) ::kill(c.pid, SIGTERM);
-        int st = 0;
-        pid_t r = ::waitpid(c.pid, &st, stop ? 0 : WNOHANG);
-        if (r == c.pid || (r < 0 && errno == ECHILD)) {
-            c.exited = true;
-            c.status = st;
+        while (!c.exited) {
+            int st = 0;
+            pid_t r = ::waitpid(c.pid, &st, WNOHANG);
+            if (r == c.pid || (r < 0 && errno == ECHILD)) {
+                c.exited = true;
+                c.status = st;
+                break;
+            }
+            if (!stop) break;
+            // What ssh runs may outlive a SIGTERM (the docker CLI's dial-stdio waits for the
+            // engine's side): not past the grace period.
+            if (std::chrono::steady_clock::now() > grace) ::kill(c.pid, SIGKILL);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
     }
     if (stop) {
@@ -83,31 +150,16 @@ void SshDialer::reap(bool stop) {
     }
 }
 
-int SshDialer::dial(std::string& error) {
-    std::lock_guard<std::mutex> lock(mu_);
-    reap(false);
-    int fd = spawn(error);
-    dial_error_ = fd < 0 ? error : std::string();
-    return fd;
-}
-
-int SshDialer::spawn(std::string& error) {
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-        error = fmt::format("socketpair: {}", std::strerror(errno));
-        return -1;
-    }
+int SshDialer::spawn(int conn, std::string& error) {
     int errpipe[2];
     if (::pipe2(errpipe, O_CLOEXEC) != 0) {
         error = fmt::format("pipe: {}", std::strerror(errno));
-        ::close(sv[0]);
-        ::close(sv[1]);
         return -1;
     }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
-    posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, conn, 0);
+    posix_spawn_file_actions_adddup2(&fa, conn, 1);
     posix_spawn_file_actions_adddup2(&fa, errpipe[1], 2);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
@@ -130,17 +182,15 @@ int SshDialer::spawn(std::string& error) {
     int rc = ::posix_spawnp(&pid, "ssh", &fa, &attr, cargs.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
-    ::close(sv[1]);
     ::close(errpipe[1]);
     if (rc != 0) {
         error = rc == ENOENT ? std::string("ssh is not installed (no `ssh` on PATH)")
                              : fmt::format("cannot start ssh: {}", std::strerror(rc));
-        ::close(sv[0]);
         ::close(errpipe[0]);
         return -1;
     }
     children_.push_back(Child{pid, errpipe[0], false, 0});
-    return sv[0];
+    return 0;
 }
 
 std::string SshDialer::failure(std::vector<std::string>& hints, int wait_ms) {
@@ -149,7 +199,10 @@ std::string SshDialer::failure(std::vector<std::string>& hints, int wait_ms) {
         hints.push_back("install the OpenSSH client (Debian: openssh-client), or reach the engine over tcp://");
         return dial_error_;
     }
-    if (children_.empty()) return {};
+    if (children_.empty()) {
+        hints.push_back(fmt::format("`{}` shows whether ssh reaches the engine", command_for_user()));
+        return {};
+    }
     Child& c = children_.back();
     // ssh has closed the socket; give it a moment to exit so that everything it said is there.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);

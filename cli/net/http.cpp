@@ -92,22 +92,9 @@ std::string HttpResponse::header(std::string_view name) const {
     return {};
 }
 
-namespace {
-
-curl_socket_t open_given_socket(void* user, curlsocktype, curl_sockaddr*) {
-    auto* opener = static_cast<SocketOpener*>(user);
-    int fd = (*opener)();
-    return fd < 0 ? CURL_SOCKET_BAD : fd;
-}
-
-int already_connected(void*, curl_socket_t, curlsocktype) { return CURL_SOCKOPT_ALREADY_CONNECTED; }
-
-}  // namespace
-
 struct HttpClient::Impl {
     CURL* curl = nullptr;
     std::string unix_socket;
-    SocketOpener opener;
 
     HttpResponse perform(const HttpRequest& req, Sink& sink);
 };
@@ -116,12 +103,6 @@ HttpClient::HttpClient(std::string unix_socket) : impl_(new Impl) {
     global_init();
     impl_->curl = curl_easy_init();
     impl_->unix_socket = std::move(unix_socket);
-}
-
-HttpClient::HttpClient(SocketOpener opener) : impl_(new Impl) {
-    global_init();
-    impl_->curl = curl_easy_init();
-    impl_->opener = std::move(opener);
 }
 
 HttpClient::~HttpClient() {
@@ -152,12 +133,6 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     if (!unix_socket.empty()) {
         curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, unix_socket.c_str());
         // An http_proxy meant for the outside world must not capture the engine's socket.
-        curl_easy_setopt(curl, CURLOPT_PROXY, "");
-    }
-    if (opener) {
-        curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_given_socket);
-        curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &opener);
-        curl_easy_setopt(curl, CURLOPT_SOCKOPTFUNCTION, already_connected);
         curl_easy_setopt(curl, CURLOPT_PROXY, "");
     }
     // Signals would interrupt the caller's threads; the threaded resolver needs none.

@@ -37,16 +37,10 @@ struct HttpResponse {
     std::string header(std::string_view name) const;
 };
 
-// Hands over an already connected stream socket for a new connection (a socketpair whose other
-// end is a subprocess: ssh to a remote engine); the client owns and closes it. -1: none.
-using SocketOpener = std::function<int()>;
-
 class HttpClient {
 public:
     // unix_socket: path of a unix domain socket to connect through (empty = TCP).
     explicit HttpClient(std::string unix_socket = {});
-    // Every connection is one `opener` makes; the URL's host is then only a name.
-    explicit HttpClient(SocketOpener opener);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;

@@ -4,7 +4,8 @@ tcp:// and over ssh:// (Debian's openssh-server started in that namespace), and 
 context; and a devcontainer layout: devenv inside a container of the shared engine, the host's
 socket mounted, the ports reached at the container's host.
 
-The namespace's engine is the same dockerd binary with its own --data-root, --exec-root,
+The namespace's engine is the same dockerd binary, started with `nsenter --net=...` (`ip netns
+exec` remounts /sys and hides the cgroup mounts: "Devices cgroup isn't mounted"), with its own --data-root, --exec-root,
 --pidfile, a unix socket under /tmp and tcp://10.211.0.2:2375, its own bridge made in the
 namespace (10.211.0.129/26) and an address pool of its own (10.211.0.192/26), no iptables. The
 stand-in images are loaded into it with `docker save | docker -H ... load`. Published ports then
