@@ -336,7 +336,7 @@ def test_tcp_engine_in_a_namespace(remote, tmp_path):
         assert checks["docker_host"]["status"] == "ok"
         assert f"engine {TCP} (from DOCKER_HOST); published ports on {NS_ADDR} (the engine's address)" == checks["docker_host"]["summary"]
         assert checks["published_port"]["status"] == "ok", checks["published_port"]
-        assert f"reached {NS_ADDR}:4566 from here (published by container {name}-blocker)" == checks["published_port"]["summary"]
+        assert f"reached {NS_ADDR}:4566 (published by container {name}-blocker) from here" == checks["published_port"]["summary"]
         assert checks["ports"]["status"] == "fail" and f"4566 (aws) is taken by container {name}-blocker" in checks["ports"]["summary"]
         assert checks["disk"]["status"] == "skip"  # the data root is not this machine's
 
