@@ -244,7 +244,7 @@ def aws_cli(endpoint, *args):
 def exports(folder, env):
     r = devenv(folder, "env", "--format", "json", env=env)
     assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
+    return json.loads(r.stdout)["variables"]
 
 
 def project_containers(eng, name):
@@ -541,7 +541,7 @@ def test_devcontainer_layout(engine, tmp_path):
         assert up.returncode == 0, up.stderr + up.stdout
         # The containers are the host engine's; seen from the host, the ports are on 127.0.0.1.
         assert len(shared_containers(name)) == 2
-        x = json.loads(inside("env", "--format", "json").stdout)
+        x = json.loads(inside("env", "--format", "json").stdout)["variables"]
         assert x["AWS_ENDPOINT_URL"] == f"http://host.docker.internal:{4566 + offset}", x
         host_x = f"http://127.0.0.1:{4566 + offset}"
         assert "acme-uploads" in aws_cli(host_x, "s3api", "list-buckets").stdout
@@ -563,7 +563,7 @@ def test_devcontainer_layout(engine, tmp_path):
         assert st.returncode == 0, st.stderr
 
         # DEVENV_HOST wins.
-        x = json.loads(inside("env", "--format", "json", extra_env=[f"DEVENV_HOST={gw}"]).stdout)
+        x = json.loads(inside("env", "--format", "json", extra_env=[f"DEVENV_HOST={gw}"]).stdout)["variables"]
         assert x["AWS_ENDPOINT_URL"] == f"http://{gw}:{4566 + offset}"
 
         down = inside("down", "--volumes")
