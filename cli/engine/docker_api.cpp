@@ -271,8 +271,23 @@ std::vector<ContainerInfo> DockerApi::list_running() {
 
 std::vector<std::string> DockerApi::containers_publishing(int port) {
     nlohmann::json filters = {{"publish", {std::to_string(port)}}};
-    nlohmann::json list = get_json("/containers/json?filters=" + url_encode(filters.dump()),
-                                   fmt::format("list containers publishing port {}", port));
+    nlohmann::json list;
+    try {
+        list = get_json("/containers/json?filters=" + url_encode(filters.dump()),
+                        fmt::format("list containers publishing port {}", port));
+    } catch (const Error& e) {
+        // Podman 4.3's compatible API refuses the filter ("publish is an invalid filter"):
+        // every running container, and their ports read here.
+        if (e.message().find("invalid filter") == std::string::npos) throw;
+        nlohmann::json all = get_json("/containers/json", "list the running containers");
+        list = nlohmann::json::array();
+        if (all.is_array())
+            for (const auto& j : all) {
+                ContainerInfo c = container_from_list(j);
+                if (std::any_of(c.ports.begin(), c.ports.end(), [&](const PortBinding& b) { return b.host_port == port; }))
+                    list.push_back(j);
+            }
+    }
     std::vector<std::string> out;
     if (!list.is_array()) return out;
     for (const auto& j : list) {
