@@ -33,6 +33,9 @@ pkgs=(
   # image pulls (tests/e2e/test_pulls.py): a local registry (CNCF distribution) and htpasswd
   # for its basic-auth file
   docker-registry apache2-utils
+  # remote engines (tests/e2e/test_remote_engine.py): sshd in the test's network namespace for
+  # DOCKER_HOST=ssh://, and Podman's Docker-compatible API as a second kind of engine
+  openssh-server podman
 )
 
 # One dpkg-query for all of them; a package never seen by dpkg is reported on stderr instead.

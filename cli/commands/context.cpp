@@ -28,6 +28,8 @@ LoadOptions Context::load_options(const std::string& profile) const {
     o.sets = global.sets;
     o.port_offset = global.port_offset;
     o.project_name = global.project_name;
+    // Where the engine publishes ports: probes, seeders, exports and ${host} all follow it.
+    o.host = engine_host_for_profiles();
     return o;
 }
 

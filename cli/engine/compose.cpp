@@ -121,6 +121,8 @@ namespace {
 ProcessResult compose_run(const ComposeProject& p, const std::vector<std::string>& args, ProcessOptions opts) {
     std::vector<std::string> argv = base_argv(p);
     argv.insert(argv.end(), args.begin(), args.end());
+    // DOCKER_HOST wins over DOCKER_CONTEXT and the configured context in the Docker CLI too.
+    if (!p.engine.empty()) opts.env.emplace_back("DOCKER_HOST", p.engine);
     return run_process(argv, opts);
 }
 

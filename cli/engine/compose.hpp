@@ -43,6 +43,10 @@ struct ComposeProject {
     std::string name;         // -p
     std::string file;         // -f (the rendered file)
     std::string project_dir;  // --project-directory
+    // The engine (EngineTarget::address), given to Compose as DOCKER_HOST, so that it acts on
+    // the engine devenv's API client reads even when that came from a docker context. "": as
+    // Compose would choose.
+    std::string engine;
 };
 
 struct ComposeUpOptions {

@@ -14,6 +14,8 @@
 
 #include "engine/docker_json.hpp"
 #include "engine/pull_progress.hpp"
+#include "engine/engine_host.hpp"
+#include "engine/ssh_dial.hpp"
 #include "net/http.hpp"
 #include "util/error.hpp"
 
@@ -98,26 +100,41 @@ std::string quoted_command(const std::vector<std::string>& argv) { return fmt::f
 }  // namespace
 
 DockerApi::DockerApi(std::string docker_host) {
-    if (docker_host.empty()) {
-        const char* env = std::getenv("DOCKER_HOST");
-        docker_host = env && *env ? env : "unix:///var/run/docker.sock";
-    }
-    host_ = docker_host;
+    host_ = docker_host.empty() ? resolve_engine().address : docker_host;
     if (host_.starts_with("unix://")) {
         socket_ = host_.substr(7);
         base_ = "http://localhost";
+        http_ = std::make_unique<HttpClient>(socket_);
     } else if (host_.starts_with("tcp://")) {
         std::string authority = host_.substr(6);
         if (auto slash = authority.find('/'); slash != std::string::npos) authority.erase(slash);
         base_ = "http://" + authority;
+        http_ = std::make_unique<HttpClient>();
+    } else if (host_.starts_with("ssh://")) {
+        if (parse_ssh_address(host_).host.empty())
+            throw Error(ErrorKind::engine, fmt::format("DOCKER_HOST={} names no host", host_)).hint("e.g. DOCKER_HOST=ssh://user@builder");
+        ssh_ = std::make_unique<SshDialer>(host_);
+        // libcurl connects to the dialer's own socket; each connection becomes one ssh.
+        socket_ = ssh_->socket_path();
+        base_ = "http://localhost";
+        http_ = std::make_unique<HttpClient>(socket_);
     } else {
         throw Error(ErrorKind::engine, fmt::format("DOCKER_HOST={} is not supported", host_))
-            .hint("devenv talks to unix:///path/to/docker.sock or tcp://host:port (ssh:// is not supported)");
+            .hint("devenv talks to unix:///path/to/docker.sock, tcp://host:port and ssh://[user@]host[:port] engines");
     }
-    http_ = std::make_unique<HttpClient>(socket_);
 }
 
 DockerApi::~DockerApi() = default;
+
+Error DockerApi::unreachable_error(const std::string& curl_error) {
+    if (!ssh_) return unreachable(host_, socket_, curl_error);
+    std::vector<std::string> hints;
+    std::string said = ssh_->failure(hints);
+    Error e(ErrorKind::engine, fmt::format("cannot reach the Docker engine at {}: {}", host_, said.empty() ? curl_error : said));
+    if (!said.empty()) e.detail(fmt::format("the connection ended: {}", curl_error));
+    for (const auto& h : hints) e.hint(h);
+    return e;
+}
 
 HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
     req.connect_timeout = kConnectTimeout;
@@ -126,7 +143,7 @@ HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
         if (r.error.starts_with("Operation timed out"))  // connected, then no answer
             throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} did not answer {} in time: {}", host_, what, r.error))
                 .hint("the engine may be overloaded; `docker info` shows whether it answers at all");
-        throw unreachable(host_, socket_, r.error);
+        throw unreachable_error(r.error);
     }
     return r;
 }
@@ -135,7 +152,7 @@ const std::string& DockerApi::api_version() {
     if (api_version_.empty()) {
         HttpRequest req;
         req.url = base_ + "/_ping";
-        req.timeout = 2s;
+        req.timeout = first_answer();
         HttpResponse r = send(req, "a ping");
         std::string engine = r.header("Api-Version");
         api_version_ = !engine.empty() && api_older(engine, kPinnedApi) ? engine : std::string(kPinnedApi);
@@ -165,7 +182,7 @@ nlohmann::json DockerApi::get_json(const std::string& path, std::string_view wha
 void DockerApi::ping() {
     HttpRequest req;
     req.url = url("/_ping");
-    req.timeout = 2s;
+    req.timeout = first_answer();
     HttpResponse r = send(req, "a ping");
     if (r.status != 200)
         throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} answers its ping with: {}", host_, engine_message(r)))
@@ -192,6 +209,35 @@ void DockerApi::remove_container(const std::string& id) {
     HttpResponse r = send(req, fmt::format("remove container {}", id));
     if (r.status >= 400 && r.status != 404)
         throw Error(ErrorKind::engine, fmt::format("the Docker engine refused to remove container {}: {}", id, engine_message(r)));
+}
+
+std::string DockerApi::run_container(const nlohmann::json& spec, const std::string& name) {
+    HttpRequest create;
+    create.method = "POST";
+    create.url = url("/containers/create?name=" + url_encode(name));
+    create.headers = {{"Content-Type", "application/json"}};
+    create.body = spec.dump();
+    create.timeout = kReadTimeout;
+    HttpResponse c = send(create, fmt::format("create container {}", name));
+    if (c.status != 201)
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine refused to create container {}: {}", name, engine_message(c)));
+    std::string id;
+    try {
+        id = nlohmann::json::parse(c.body).value("Id", "");
+    } catch (const nlohmann::json::exception&) {
+    }
+    if (id.empty()) throw Error(ErrorKind::engine, fmt::format("the Docker engine returned no id for container {}", name));
+    HttpRequest start;
+    start.method = "POST";
+    start.url = url(fmt::format("/containers/{}/start", id));
+    start.timeout = kReadTimeout;
+    HttpResponse s = send(start, fmt::format("start container {}", name));
+    if (s.status >= 400) {
+        std::string why = engine_message(s);
+        remove_container(id);
+        throw Error(ErrorKind::engine, fmt::format("the Docker engine could not start container {}: {}", name, why));
+    }
+    return id;
 }
 
 bool DockerApi::image_exists(const std::string& ref) {
@@ -246,10 +292,34 @@ std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {
     return out;
 }
 
+std::vector<ContainerInfo> DockerApi::list_running() {
+    nlohmann::json list = get_json("/containers/json", "list the running containers");
+    std::vector<ContainerInfo> out;
+    if (list.is_array())
+        for (const auto& j : list) out.push_back(container_from_list(j));
+    std::sort(out.begin(), out.end(), [](const ContainerInfo& a, const ContainerInfo& b) { return a.name < b.name; });
+    return out;
+}
+
 std::vector<std::string> DockerApi::containers_publishing(int port) {
     nlohmann::json filters = {{"publish", {std::to_string(port)}}};
-    nlohmann::json list = get_json("/containers/json?filters=" + url_encode(filters.dump()),
-                                   fmt::format("list containers publishing port {}", port));
+    nlohmann::json list;
+    try {
+        list = get_json("/containers/json?filters=" + url_encode(filters.dump()),
+                        fmt::format("list containers publishing port {}", port));
+    } catch (const Error& e) {
+        // Podman 4.3's compatible API refuses the filter ("publish is an invalid filter"):
+        // every running container, and their ports read here.
+        if (e.message().find("invalid filter") == std::string::npos) throw;
+        nlohmann::json all = get_json("/containers/json", "list the running containers");
+        list = nlohmann::json::array();
+        if (all.is_array())
+            for (const auto& j : all) {
+                ContainerInfo c = container_from_list(j);
+                if (std::any_of(c.ports.begin(), c.ports.end(), [&](const PortBinding& b) { return b.host_port == port; }))
+                    list.push_back(j);
+            }
+    }
     std::vector<std::string> out;
     if (!list.is_array()) return out;
     for (const auto& j : list) {
@@ -314,7 +384,7 @@ void DockerApi::follow_logs(const std::string& id, const LogOptions& opts,
     HttpResponse r = http_->stream(req, [&](std::string_view data) {
         return demuxer.feed(data, [&](StdStream, std::string_view text) { return on_chunk(text); });
     });
-    if (!r.ok()) throw unreachable(host_, socket_, r.error);
+    if (!r.ok()) throw unreachable_error(r.error);
 }
 
 void DockerApi::follow_logs(const std::string& id, int tail, const std::function<bool(std::string_view)>& on_chunk) {
@@ -360,7 +430,7 @@ ExecResult DockerApi::exec(const std::string& id, const std::vector<std::string>
     if (!s.ok() && s.error.find("timed out") != std::string::npos)
         throw Error(ErrorKind::engine, fmt::format("{} did not finish within {} ms", quoted_command(argv), opts.timeout.count()))
             .hint("the command may be waiting for input or for a service that is not up; it still runs in the container");
-    if (!s.ok()) throw unreachable(host_, socket_, s.error);
+    if (!s.ok()) throw unreachable_error(s.error);
     if (s.status >= 400) throw Error(ErrorKind::engine, fmt::format("cannot {}: {}", what, engine_message(s))).hint("`docker info` shows the engine's state");
     DemuxedOutput output = demux_docker_stream(s.body, false);
 

@@ -1,7 +1,9 @@
 #pragma once
 // The Docker Engine API over its socket (libcurl, one kept-alive connection), for fast reads:
-// container state, health, ports, exit codes, logs; and exec. DOCKER_HOST is honoured
-// (unix:///path and tcp://host:port). One DockerApi per thread, like HttpClient.
+// container state, health, ports, exit codes, logs; and exec. The engine is the one
+// resolve_engine() names (engine/engine_host.hpp: DOCKER_HOST, the docker context, the default
+// socket): unix:///path, tcp://host:port, or ssh://[user@]host[:port] through
+// `ssh ... docker system dial-stdio` (engine/ssh_dial.hpp). One DockerApi per thread, like HttpClient.
 //
 // The API version is negotiated on first use: v1.41 (Engine 20.10), or the engine's own when it
 // is older. Every call throws Error(ErrorKind::engine) on failure; an engine that does not
@@ -19,10 +21,12 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/docker_stream.hpp"
+#include "util/error.hpp"
 
 namespace devenv {
 
 class HttpClient;
+class SshDialer;
 struct HttpRequest;
 struct HttpResponse;
 
@@ -74,8 +78,8 @@ struct ExecResult {
 
 class DockerApi {
 public:
-    // docker_host: "unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"; "" = DOCKER_HOST or
-    // that default. Throws Error(engine) for other schemes (ssh://, npipe://). Connects lazily.
+    // docker_host: "unix:///var/run/docker.sock", "tcp://127.0.0.1:2375", "ssh://user@host";
+    // "" = resolve_engine()'s. Throws Error(engine) for other schemes (npipe://). Connects lazily.
     explicit DockerApi(std::string docker_host = {});
     ~DockerApi();
     DockerApi(const DockerApi&) = delete;
@@ -107,6 +111,8 @@ public:
     // one inspect per container for what the list lacks (restart count, health log, times).
     // Containers removed in between are left out.
     std::vector<ContainerInfo> list_project(const std::string& project);
+    // Running containers of any project, as the list call gives them (ports included), by name.
+    std::vector<ContainerInfo> list_running();
     // Running containers (any project) that publish host port `port`: "container NAME" or
     // "container NAME (Compose project P)".
     std::vector<std::string> containers_publishing(int port);
@@ -114,6 +120,9 @@ public:
     ContainerInfo inspect(const std::string& id_or_name);
     // Adds what only inspect knows to an entry of the list.
     void inspect_details(ContainerInfo& c);
+    // POST /containers/create with the Engine API's own body, then /start: the new container's
+    // id. For doctor's published-port check; everything else is started by Compose.
+    std::string run_container(const nlohmann::json& spec, const std::string& name);
     // DELETE /containers/ID?force=1 (its anonymous volumes stay); a missing one is no error.
     void remove_container(const std::string& id);
 
@@ -142,7 +151,11 @@ private:
     std::string socket_;       // unix socket path, or "" for tcp
     std::string base_;         // "http://localhost" or "http://host:port"
     std::string api_version_;  // "" until negotiated
+    std::unique_ptr<SshDialer> ssh_;  // ssh:// engines; outlives http_, whose sockets lead to it
     std::unique_ptr<HttpClient> http_;
+    Error unreachable_error(const std::string& curl_error);
+    // A ping's bound: an ssh engine's first answer includes ssh's own handshake.
+    std::chrono::milliseconds first_answer() const { return ssh_ ? std::chrono::milliseconds(20000) : std::chrono::milliseconds(2000); }
 };
 
 }  // namespace devenv

@@ -13,6 +13,7 @@
 
 #include "lifecycle/ports.hpp"
 #include "lifecycle/registry_check.hpp"
+#include "probe/probe.hpp"
 #include "util/env.hpp"
 #include "util/process.hpp"
 
@@ -25,22 +26,6 @@ using State = DoctorCheck::State;
 constexpr double kMinFreeGiB = 2.0;  // a first pull of the events profile needs about that
 
 std::string env_or_empty(const char* name) { return env_value(name).value_or(""); }
-
-// The docker CLI's current context, from its config (no process: doctor stays fast).
-std::string current_context() {
-    std::string ctx = env_or_empty("DOCKER_CONTEXT");
-    if (!ctx.empty()) return ctx;
-    std::string dir = env_or_empty("DOCKER_CONFIG");
-    if (dir.empty()) dir = env_or_empty("HOME") + "/.docker";
-    std::ifstream f(dir + "/config.json");
-    if (!f) return "default";
-    try {
-        nlohmann::json j = nlohmann::json::parse(f);
-        if (j.contains("currentContext") && j["currentContext"].is_string()) return j["currentContext"].get<std::string>();
-    } catch (const std::exception&) {
-    }
-    return "default";
-}
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
@@ -66,6 +51,39 @@ std::string repo_of(const std::string& image) {
     auto colon = r.rfind(':');
     if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) r = r.substr(0, colon);
     return r;
+}
+
+// Connects from here to a port a running container publishes on the engine's host. Which
+// container does not matter: its port is forwarded by the engine like the profile's will be.
+DoctorCheck published_port_check(DockerApi& api, const EngineTarget& target) {
+    std::vector<ContainerInfo> running;
+    try {
+        running = api.list_running();
+    } catch (const Error& e) {
+        return {"published_port", State::skip, fmt::format("cannot list the engine's containers: {}", first_line(e.message())), ""};
+    }
+    for (const auto& c : running)
+        for (const auto& pb : c.ports) {
+            // A port bound to one address of the engine's host (127.0.0.1 there) says nothing
+            // about reaching that host from here.
+            bool wildcard = pb.host_ip.empty() || pb.host_ip == "0.0.0.0" || pb.host_ip == "::";
+            if (!pb.host_port || pb.proto != "tcp" || !wildcard) continue;
+            Endpoint at;
+            at.host = target.host;
+            at.port = pb.host_port;
+            ProbeResult pr = tcp_connect(at, std::chrono::milliseconds(500));
+            std::string what = fmt::format("{}:{} (published by container {})", target.host, pb.host_port, c.name);
+            if (pr.ready) return {"published_port", State::ok, fmt::format("reached {} from here", what), ""};
+            return {"published_port", State::fail, fmt::format("cannot reach {} from here: {}", what, pr.detail),
+                    fmt::format("published ports are looked for on {} ({}); set DEVENV_HOST to the address this machine "
+                                "reaches the engine's host at, or open its firewall to the published ports",
+                                target.host, target.host_source)};
+        }
+    return {"published_port", State::skip,
+            fmt::format("no running container publishes a TCP port on this engine, so none was tried; after `devenv up`, "
+                        "doctor connects to one on {}",
+                        target.host),
+            ""};
 }
 
 }  // namespace
@@ -97,13 +115,27 @@ bool localstack_needs_token(const std::string& image) {
 DoctorReport run_doctor(Environment* env, const std::string& profile_error) {
     DoctorReport r;
 
+    // Which engine and which host, and why: the one resolution every command uses.
+    std::optional<EngineTarget> target;
+    try {
+        target = env ? env->engine : resolve_engine();
+        r.checks.push_back({"docker_host", State::ok,
+                            fmt::format("engine {} (from {}); published ports on {} ({})", target->address, target->source,
+                                        target->host, target->host_source),
+                            ""});
+    } catch (const Error& e) {
+        r.checks.push_back({"docker_host", State::fail, first_line(e.message()),
+                            e.hints().empty() ? "set DOCKER_HOST to unix:///path, tcp://host:port or ssh://user@host" : e.hints().front()});
+    }
+
     // The engine: one ping and /version through the API client devenv itself uses.
     std::unique_ptr<DockerApi> own;
     DockerApi* api = nullptr;
     try {
+        if (!target) throw Error(ErrorKind::engine, "no engine to ask (see docker_host)");
         if (env) api = &env->api();
         else {
-            own = std::make_unique<DockerApi>();
+            own = std::make_unique<DockerApi>(target->address);
             api = own.get();
         }
         api->ping();
@@ -132,30 +164,9 @@ DoctorReport run_doctor(Environment* env, const std::string& profile_error) {
                                               : e.hints().front()});
     }
 
-    // DOCKER_HOST and the CLI context: devenv's API client reads DOCKER_HOST only, Compose also
-    // follows the context. When they could disagree, say so.
-    {
-        std::string host = env_or_empty("DOCKER_HOST");
-        std::string context = current_context();
-        if (!host.empty() && host.rfind("unix://", 0) != 0 && host.rfind("tcp://", 0) != 0) {
-            r.checks.push_back({"docker_host", State::fail, fmt::format("DOCKER_HOST={} is not unix:// or tcp://", host),
-                                "devenv talks to unix:// and tcp:// engines only; forward the socket (ssh -L) and set "
-                                "DOCKER_HOST=unix:///path or tcp://host:port"});
-        } else if (host.empty() && context != "default") {
-            r.checks.push_back({"docker_host", State::fail,
-                                fmt::format("docker context is '{}' but DOCKER_HOST is unset: Compose would use the "
-                                            "context, devenv's status and probes the default socket",
-                                            context),
-                                fmt::format("export DOCKER_HOST=\"$(docker context inspect {} --format "
-                                            "'{{{{.Endpoints.docker.Host}}}}')\"",
-                                            context)});
-        } else {
-            r.checks.push_back({"docker_host", State::ok,
-                                host.empty() ? fmt::format("DOCKER_HOST unset, context '{}' (unix:///var/run/docker.sock)", context)
-                                             : fmt::format("DOCKER_HOST={} (context '{}' is ignored)", host, context),
-                                ""});
-        }
-    }
+    // A published port on that host, reached from here: what every probe and seeder needs.
+    if (r.engine_ok) r.checks.push_back(published_port_check(*api, *target));
+    else r.checks.push_back({"published_port", State::skip, "needs the engine", ""});
 
     if (!env) {
         if (!profile_error.empty())
@@ -178,27 +189,27 @@ DoctorReport run_doctor(Environment* env, const std::string& profile_error) {
         for (const auto& s : p.services)
             for (int port : s.host_ports) {
                 ++count;
-                if (!port_in_use(port)) continue;
-                std::vector<std::string> holders;
+                std::optional<std::string> holder;
                 if (r.engine_ok) {
                     try {
-                        holders = api->containers_publishing(port);
+                        holder = port_taken(*api, *target, port);
                     } catch (const Error&) {
                     }
+                } else if (port_in_use(port)) {
+                    holder = port_holder_process(port).value_or("");
                 }
+                if (!holder) continue;
                 std::string mine = fmt::format("(Compose project {})", p.project);
-                if (!holders.empty() && std::all_of(holders.begin(), holders.end(), [&](const std::string& h) {
-                        return h.find(mine) != std::string::npos;
-                    })) {
+                if (holder->find(mine) != std::string::npos) {
                     ++own_count;
                     continue;
                 }
-                std::string who = !holders.empty() ? holders.front() : port_holder_process(port).value_or("another process");
-                taken.push_back(fmt::format("{} ({}) is taken by {}", port, s.name, who));
+                taken.push_back(fmt::format("{} ({}) is taken by {}", port, s.name, holder->empty() ? "another process" : *holder));
             }
         if (taken.empty()) {
             std::string note = own_count ? fmt::format(", {} held by this environment (it is up)", own_count) : "";
-            r.checks.push_back({"ports", State::ok, fmt::format("all {} published ports are free{}", count, note), ""});
+            r.checks.push_back({"ports", State::ok,
+                                fmt::format("all {} published ports are free on {}{}", count, target ? target->host : kThisMachine, note), ""});
         } else {
             std::string list;
             for (const auto& t : taken) list += (list.empty() ? "" : "; ") + t;
@@ -212,7 +223,7 @@ DoctorReport run_doctor(Environment* env, const std::string& profile_error) {
         try {
             nlohmann::json info = api->info();
             std::string root = info.value("DockerRootDir", "");
-            bool local = api->host().rfind("unix://", 0) == 0 || api->host().empty();
+            bool local = api->host().rfind("unix://", 0) == 0 && target->ports_on_this_machine();
             struct statvfs st {};
             if (root.empty()) {
                 r.checks.push_back({"disk", State::skip, "the engine does not report its data root", ""});

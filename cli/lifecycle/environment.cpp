@@ -26,8 +26,17 @@ namespace devenv {
 using Clock = std::chrono::steady_clock;
 
 DockerApi& Environment::api() {
-    if (!docker) docker = std::make_unique<DockerApi>();
+    if (!docker) docker = std::make_unique<DockerApi>(engine.address);
     return *docker;
+}
+
+std::string engine_host_for_profiles() {
+    try {
+        return resolve_engine().host;
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::engine) throw;
+        return kThisMachine;
+    }
 }
 
 Environment open_environment(const LoadOptions& opts) {
@@ -43,7 +52,8 @@ Environment open_environment(const LoadOptions& opts) {
     env.profile = load_checked_profile(recording);
     env.env_seen = *seen;
     env.dir = state_dir(opts.project_dir);
-    env.compose = ComposeProject{env.profile.project, env.dir.compose_file(), opts.project_dir};
+    env.engine = resolve_engine();
+    env.compose = ComposeProject{env.profile.project, env.dir.compose_file(), opts.project_dir, env.engine.address};
     return env;
 }
 
@@ -57,6 +67,7 @@ std::optional<LoadOptions> recorded_load_options(const std::string& project_dir)
     o.sets = rec->sets;
     o.port_offset = rec->port_offset;
     o.project_name = rec->project;
+    o.host = engine_host_for_profiles();
     // What the profile read at `up` wins over this shell's environment; what it did not read
     // comes from the environment as usual.
     o.getenv = [env = rec->env](std::string_view name) -> std::optional<std::string> {
@@ -89,9 +100,10 @@ std::vector<WaitService> wait_services(const Profile& p, const std::vector<std::
 
 PortConflict conflict_on(Environment& env, int port, const std::string& service) {
     PortConflict c{port, service, {}};
-    auto containers = env.api().containers_publishing(port);
-    if (!containers.empty()) c.holder = containers.front();
-    else if (auto proc = port_holder_process(port)) c.holder = *proc;
+    try {
+        if (auto holder = port_taken(env.api(), env.engine, port)) c.holder = *holder;
+    } catch (const Error&) {
+    }
     return c;
 }
 
@@ -112,8 +124,10 @@ void check_ports(Environment& env, const std::vector<ContainerInfo>& ours) {
             if (p.host_port) held_by_us.insert(p.host_port);
     std::vector<PortConflict> conflicts;
     for (const auto& s : env.profile.services)
-        for (int port : s.host_ports)
-            if (!held_by_us.count(port) && port_in_use(port)) conflicts.push_back(conflict_on(env, port, s.name));
+        for (int port : s.host_ports) {
+            if (held_by_us.count(port)) continue;
+            if (auto holder = port_taken(env.api(), env.engine, port)) conflicts.push_back({port, s.name, *holder});
+        }
     if (!conflicts.empty()) throw port_conflict_error(conflicts, "nothing was started");
 }
 
@@ -271,7 +285,7 @@ WaitHooks engine_hooks(Environment& env) {
 
 std::optional<Error> engine_gone(const Environment& env, const std::string& what) {
     try {
-        DockerApi fresh(env.docker ? env.docker->host() : std::string());
+        DockerApi fresh(env.docker ? env.docker->host() : env.engine.address);
         fresh.ping();
     } catch (const Error& gone) {
         if (gone.kind() != ErrorKind::engine) return std::nullopt;

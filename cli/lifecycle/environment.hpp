@@ -13,6 +13,7 @@
 #include "engine/compose.hpp"
 #include "engine/docker_api.hpp"
 #include "lifecycle/pulls.hpp"
+#include "engine/engine_host.hpp"
 #include "probe/wait.hpp"
 #include "profile/load.hpp"
 #include "state/state.hpp"
@@ -23,14 +24,20 @@ struct Environment {
     LoadOptions options;  // what loaded the profile (recorded so later commands reload the same)
     Profile profile;
     StateDir dir;
+    EngineTarget engine;  // which engine, and the host its ports are on (profile.host is its host)
     ComposeProject compose;
-    std::unique_ptr<DockerApi> docker;  // created on first use
+    std::unique_ptr<DockerApi> docker;  // created on first use, on `engine`
     // Every environment variable the profile read while loading (nullopt: unset).
     std::map<std::string, std::optional<std::string>> env_seen;
     DockerApi& api();
 };
 
-// Loads the profile and binds it to the project. Nothing is written.
+// The host published ports are reached at, for LoadOptions::host: resolve_engine()'s. When the
+// engine cannot be resolved (a DOCKER_HOST devenv cannot use) this machine's, so that commands
+// that need no engine (render, config, doctor) still load; those that do fail on the engine.
+std::string engine_host_for_profiles();
+
+// Loads the profile and binds it to the project and the engine. Nothing is written.
 Environment open_environment(const LoadOptions& opts);
 
 // Options that reload the profile a running environment was started with (recorded by `up`):

@@ -58,7 +58,7 @@ void run_logs_command(Environment& env, const LogsOptions& o, LogsObserver& obs)
     ThreadGroup threads;
     for (std::size_t i = 0; i < chosen.size(); ++i) {
         threads.spawn([&, i] {
-            DockerApi api;  // one client per thread
+            DockerApi api(env.engine.address);  // one client per thread
             std::string partial;
             try {
                 api.follow_logs(chosen[i].id, lo, [&](std::string_view chunk) {

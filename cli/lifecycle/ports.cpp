@@ -13,6 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/docker_api.hpp"
+#include "probe/probe.hpp"
+
 namespace devenv {
 
 bool port_in_use(int port) {
@@ -98,6 +101,27 @@ std::optional<std::string> port_holder_process(int port) {
     }
     ::closedir(proc);
     return found;
+}
+
+std::optional<std::string> port_taken(DockerApi& api, const EngineTarget& engine, int port) {
+    if (engine.ports_on_this_machine()) {
+        if (!port_in_use(port)) return std::nullopt;
+        std::vector<std::string> containers;
+        try {
+            containers = api.containers_publishing(port);
+        } catch (const Error&) {
+        }
+        if (!containers.empty()) return containers.front();
+        return port_holder_process(port).value_or("");
+    }
+    std::vector<std::string> containers = api.containers_publishing(port);
+    if (!containers.empty()) return containers.front();
+    Endpoint at;
+    at.host = engine.host;
+    at.port = port;
+    // A refused connection answers at once; a filtered port costs the budget.
+    if (tcp_connect(at, std::chrono::milliseconds(300)).ready) return fmt::format("something at {}:{}", engine.host, port);
+    return std::nullopt;
 }
 
 }  // namespace devenv

@@ -44,17 +44,14 @@ bool wanted(const std::vector<std::string>& only, const std::string& name) {
     return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
 }
 
-bool is_loopback(const std::string& host) {
-    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]" ||
-           host.rfind("127.", 0) == 0;
-}
-
-// Seeding writes, and a reset deletes: only ever against this machine.
-void check_local(const Service& s, bool allow_remote) {
-    if (allow_remote || s.endpoint.host.empty() || is_loopback(s.endpoint.host)) return;
-    throw Error(ErrorKind::seed, fmt::format("refusing to seed or reset {}: its endpoint {} is not on this machine",
-                                             s.name, s.endpoint.host))
-        .hint("devenv only writes to loopback endpoints of its own containers; pass --allow-remote if you mean it");
+// Seeding writes, and a reset deletes: only ever against this machine, or the host the engine
+// publishes this project's ports on (a tcp:// or ssh:// engine, DEVENV_HOST).
+void check_local(const Service& s, bool allow_remote, const std::string& engine_host) {
+    if (allow_remote || s.endpoint.host.empty() || is_loopback_host(s.endpoint.host) || s.endpoint.host == engine_host) return;
+    throw Error(ErrorKind::seed, fmt::format("refusing to seed or reset {}: its endpoint {} is neither on this machine "
+                                             "nor on the engine's host ({})",
+                                             s.name, s.endpoint.host, engine_host))
+        .hint("devenv only writes to its own containers' endpoints; pass --allow-remote if you mean it");
 }
 
 struct Plan {
@@ -79,8 +76,8 @@ SeedTarget target_for(Environment& env, const Service& s, const std::map<std::st
     if (seeded.contains(s.name) && seeded[s.name].is_object()) t.state = seeded[s.name];
     if (auto it = running.find(s.name); it != running.end()) {
         std::string id = it->second.id;
-        t.exec = [id](const std::vector<std::string>& argv) {
-            DockerApi api;  // seeders run in threads; one client each call keeps them independent
+        t.exec = [id, engine = env.engine.address](const std::vector<std::string>& argv) {
+            DockerApi api(engine);  // seeders run in threads; one client each call keeps them independent
             return api.exec(id, argv, ExecOptions{});
         };
     }
@@ -106,7 +103,7 @@ SeedRunResult run(Environment& env, const SeedRunOptions& opts, bool reset) {
         if (has_decl || resettable) services.push_back(&s);
     }
     for (const Service* s : services) {
-        check_local(*s, opts.allow_remote);
+        check_local(*s, opts.allow_remote, env.engine.host);
         if (!running.count(s->name))
             throw Error(ErrorKind::not_ready, fmt::format("{} has no running container in project {}", s->name,
                                                           env.profile.project))

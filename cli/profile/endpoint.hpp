@@ -12,7 +12,9 @@
 namespace devenv {
 
 // Where the engine publishes ports, as devenv connects to them. One value for a whole load
-// (LoadOptions::host, Profile::host); a later DOCKER_HOST support sets it there and nowhere else.
+// (LoadOptions::host, Profile::host), set there and nowhere else: from engine/engine_host.hpp's
+// resolution (DEVENV_HOST, the tcp:// or ssh:// engine's host, a devcontainer's host) through
+// lifecycle's engine_host_for_profiles(). This machine when nothing says otherwise.
 inline constexpr const char* kThisMachine = "127.0.0.1";
 
 struct Endpoint {

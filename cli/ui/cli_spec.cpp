@@ -329,7 +329,9 @@ std::string man_page(const CliSpec& spec, const std::string& version) {
     const std::pair<const char*, const char*> envs[] = {
         {"NO_COLOR", "No colours when set (also --no-color)."},
         {"CI", "When set: plain timestamped lines instead of live progress."},
-        {"DOCKER_HOST", "The engine to talk to (unix:// or tcp://); default /var/run/docker.sock."},
+        {"DOCKER_HOST", "The engine: unix:///path, tcp://host:port or ssh://[user@]host[:port]; else the current docker context, else /var/run/docker.sock. Published ports are reached on its host."},
+        {"DOCKER_CONTEXT", "The docker context to use when DOCKER_HOST is unset (else config.json's currentContext)."},
+        {"DEVENV_HOST", "The host published ports are reached at, overriding the engine's (e.g. in a devcontainer)."},
         {"DEVENV_COMPOSE", "The Compose command to run instead of `docker compose`."},
         {"DEVENV_PROJECT", "Compose project name (default: the project folder's name)."},
         {"AWS_EMULATOR", "The aws profile's emulator: localstack (default) or moto."},

@@ -90,8 +90,9 @@ TEST_SUITE("engine") {
     }
 
     TEST_CASE("unsupported DOCKER_HOST schemes are refused") {
-        CHECK_THROWS_AS(DockerApi("ssh://user@host"), Error);
         CHECK_THROWS_AS(DockerApi("npipe:////./pipe/docker_engine"), Error);
+        CHECK_THROWS_AS(DockerApi("ssh://"), Error);
+        CHECK_NOTHROW(DockerApi("ssh://user@host:2222"));  // connects lazily
     }
 
     TEST_CASE("docker streams are demultiplexed by the container's TTY setting") {
