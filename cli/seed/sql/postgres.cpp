@@ -367,10 +367,10 @@ const SeedKind postgres_kind{
     .schema = postgres_schema,
     .check = check_postgres,
     .seed = seed_postgres,
-    .files = postgres_files,
     .reset_template = "postgres",
     .reset = reset_postgres,
     .after_seed = after_seed_postgres,
+    .files = postgres_files,
 };
 
 }  // namespace devenv
