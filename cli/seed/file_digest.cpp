@@ -57,11 +57,12 @@ std::string seed_file_digest(const SeedDecl& decl, const std::string& path, cons
                 return it->second.second;
         }
         if (target && target->state.contains("_reset") && target->state["_reset"].is_object()) {
-            const auto& kept = target->state["_reset"];
-            if (auto it = kept.find(key); it != kept.end() && it->is_object() && (*it)["stamp"] == stamp->to_json() &&
-                                          (*it)["sha256"].is_string()) {
-                std::string sha = (*it)["sha256"].get<std::string>();
-                if (sink) sink->remember(target->service->name, key, *it);
+            const nlohmann::json& kept = target->state["_reset"];
+            auto it = kept.find(key);
+            const nlohmann::json entry = it != kept.end() && it->is_object() ? *it : nlohmann::json::object();
+            if (entry.value("stamp", nlohmann::json()) == stamp->to_json() && entry.value("sha256", nlohmann::json()).is_string()) {
+                std::string sha = entry["sha256"].get<std::string>();
+                if (sink) sink->remember(target->service->name, key, entry);
                 std::lock_guard<std::mutex> lock(memo().mu);
                 memo().by_path[ref.path] = {*stamp, sha};
                 return sha;

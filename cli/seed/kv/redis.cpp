@@ -1,6 +1,8 @@
-// The `redis` seed kind (hiredis): every declared key read in one pipeline (type, value, TTL),
-// compared with the declaration, and the missing or differing ones written in a second pipeline,
-// each key in its own MULTI/EXEC (DEL, write, PEXPIRE) so a rewrite is never seen half done.
+// The `redis` seed kind (hiredis): the declared keys, 2,000 at a time, read in one pipeline (type,
+// value, TTL), compared with the declaration, and the missing or differing ones written in a
+// second pipeline, each rewritten key in its own MULTI/EXEC (DEL, write, PEXPIRE) so a rewrite is
+// never seen half done. Into an empty database (a first seed, a reset) nothing is read back and
+// each key is one write (SET k v PX ttl).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -61,12 +63,16 @@ bool same_value(const KeyDecl& k, const RedisReply& r) {
     return have == want;
 }
 
-std::vector<std::vector<std::string>> write_commands(const KeyDecl& k) {
-    std::vector<std::vector<std::string>> cmds{{"MULTI"}, {"DEL", k.key}};
+// The one command that writes the key's value (for a string with its TTL: SET ... PX).
+std::vector<std::string> value_command(const KeyDecl& k) {
     const Value& v = *k.value;
     std::vector<std::string> w;
     if (k.type == "string") {
         w = {"SET", k.key, v.text()};
+        if (k.ttl_ms > 0) {
+            w.push_back("PX");
+            w.push_back(std::to_string(k.ttl_ms));
+        }
     } else if (k.type == "hash") {
         w = {"HSET", k.key};
         for (const auto& e : v.entries()) {
@@ -83,11 +89,31 @@ std::vector<std::vector<std::string>> write_commands(const KeyDecl& k) {
         w = {k.type == "list" ? "RPUSH" : "SADD", k.key};
         for (auto& t : texts(v)) w.push_back(std::move(t));
     }
-    if (w.size() > 2) cmds.push_back(std::move(w));  // an empty collection is no key at all
-    if (k.ttl_ms > 0) cmds.push_back({"PEXPIRE", k.key, std::to_string(k.ttl_ms)});
+    return w;
+}
+
+// A key that exists is rewritten in its own MULTI/EXEC (DEL, write, PEXPIRE), so no reader sees it
+// half done. A key that does not exist needs no DEL: one command when it is a string (SET ... PX)
+// or has no TTL; MULTI/EXEC only around a collection's write and its PEXPIRE.
+std::vector<std::vector<std::string>> write_commands(const KeyDecl& k, bool exists) {
+    std::vector<std::string> w = value_command(k);
+    bool empty = w.size() <= 2;  // an empty collection is no key at all
+    bool separate_ttl = k.ttl_ms > 0 && k.type != "string";
+    if (!exists && !separate_ttl) {
+        if (empty) return {};
+        return {std::move(w)};
+    }
+    std::vector<std::vector<std::string>> cmds{{"MULTI"}};
+    if (exists) cmds.push_back({"DEL", k.key});
+    if (!empty) cmds.push_back(std::move(w));
+    if (separate_ttl && !empty) cmds.push_back({"PEXPIRE", k.key, std::to_string(k.ttl_ms)});
     cmds.push_back({"EXEC"});
     return cmds;
 }
+
+// Pipelines of at most this many keys: the commands and replies of one chunk in memory, one round
+// trip per chunk.
+constexpr std::size_t kChunkKeys = 2000;
 
 void seed_redis(const SeedJob& job, SeedSink& sink) {
     const Value& spec = job.decl->spec;
@@ -110,61 +136,73 @@ void seed_redis(const SeedJob& job, SeedSink& sink) {
     }
     if (keys.empty() || interrupted(job.target)) return;
 
-    // Read: TYPE, PTTL and the declared type's read per key, all in one round trip.
-    std::vector<std::vector<std::string>> reads;
-    for (const auto& k : keys) {
-        reads.push_back({"TYPE", k.key});
-        reads.push_back({"PTTL", k.key});
-        reads.push_back(read_command(k));
-    }
-    auto replies = redis_pipeline(*conn, reads);
+    // An empty database (a first seed, or after the reset's FLUSHDB) holds none of the keys:
+    // nothing to read back, every key is created.
+    auto size = redis_pipeline(*conn, {{"DBSIZE"}});
+    bool fresh = !size[0].error && size[0].integer == 0 && !job.force;
 
     struct Pending {
         std::size_t index;
         Outcome outcome;
         std::string detail;
+        bool exists;
     };
-    std::vector<Pending> writes;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        const KeyDecl& k = keys[i];
-        const RedisReply& type = replies[3 * i];
-        const RedisReply& pttl = replies[3 * i + 1];
-        const RedisReply& value = replies[3 * i + 2];
-        if (type.error) {
-            report(sink, job, "key " + k.key, Outcome::failed, type.text);
-            continue;
+    for (std::size_t begin = 0; begin < keys.size(); begin += kChunkKeys) {
+        if (interrupted(job.target)) return;
+        std::size_t end = std::min(keys.size(), begin + kChunkKeys);
+        std::vector<Pending> writes;
+        if (fresh) {
+            for (std::size_t i = begin; i < end; ++i) writes.push_back({i, Outcome::created, "", false});
+        } else {
+            // Read: TYPE, PTTL and the declared type's read per key, the chunk in one round trip.
+            std::vector<std::vector<std::string>> reads;
+            for (std::size_t i = begin; i < end; ++i) {
+                reads.push_back({"TYPE", keys[i].key});
+                reads.push_back({"PTTL", keys[i].key});
+                reads.push_back(read_command(keys[i]));
+            }
+            auto replies = redis_pipeline(*conn, reads);
+            for (std::size_t i = begin; i < end; ++i) {
+                const KeyDecl& k = keys[i];
+                const RedisReply& type = replies[3 * (i - begin)];
+                const RedisReply& pttl = replies[3 * (i - begin) + 1];
+                const RedisReply& value = replies[3 * (i - begin) + 2];
+                if (type.error) {
+                    report(sink, job, "key " + k.key, Outcome::failed, type.text);
+                    continue;
+                }
+                if (type.text == "none") {
+                    writes.push_back({i, Outcome::created, "", false});
+                    continue;
+                }
+                std::string why;
+                if (type.text != k.type) why = fmt::format("was a {}", type.text);
+                else if (!same_value(k, value)) why = "value differed";
+                else if (k.ttl_ms > 0 && pttl.integer == -1) why = "had no TTL";
+                else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";
+                if (!why.empty()) writes.push_back({i, Outcome::drift, why + "; rewritten", true});
+                else if (job.force) writes.push_back({i, Outcome::updated, "rewritten (--force)", true});
+                else report(sink, job, "key " + k.key, Outcome::unchanged);
+            }
         }
-        if (type.text == "none") {
-            writes.push_back({i, Outcome::created, ""});
-            continue;
-        }
-        std::string why;
-        if (type.text != k.type) why = fmt::format("was a {}", type.text);
-        else if (!same_value(k, value)) why = "value differed";
-        else if (k.ttl_ms > 0 && pttl.integer == -1) why = "had no TTL";
-        else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";
-        if (!why.empty()) writes.push_back({i, Outcome::drift, why + "; rewritten"});
-        else if (job.force) writes.push_back({i, Outcome::updated, "rewritten (--force)"});
-        else report(sink, job, "key " + k.key, Outcome::unchanged);
-    }
-    if (writes.empty() || interrupted(job.target)) return;
+        if (writes.empty()) continue;
 
-    std::vector<std::vector<std::string>> cmds;
-    std::vector<std::size_t> exec_at;  // where each key's EXEC reply lands
-    for (const auto& w : writes) {
-        for (auto& c : write_commands(keys[w.index])) cmds.push_back(std::move(c));
-        exec_at.push_back(cmds.size() - 1);
-    }
-    auto results = redis_pipeline(*conn, cmds);
-    std::size_t begin = 0;
-    for (std::size_t n = 0; n < writes.size(); ++n) {
-        const std::string resource = "key " + keys[writes[n].index].key;
-        std::string error;
-        for (std::size_t i = begin; i <= exec_at[n] && error.empty(); ++i)
-            if (results[i].error) error = results[i].text;
-        begin = exec_at[n] + 1;
-        if (!error.empty()) report(sink, job, resource, Outcome::failed, error);
-        else report(sink, job, resource, writes[n].outcome, writes[n].detail);
+        std::vector<std::vector<std::string>> cmds;
+        std::vector<std::pair<std::size_t, std::size_t>> replies_of;  // each key's [first, last] reply
+        for (const auto& w : writes) {
+            std::size_t first = cmds.size();
+            for (auto& c : write_commands(keys[w.index], w.exists)) cmds.push_back(std::move(c));
+            replies_of.emplace_back(first, cmds.size());
+        }
+        auto results = redis_pipeline(*conn, cmds);
+        for (std::size_t n = 0; n < writes.size(); ++n) {
+            const std::string resource = "key " + keys[writes[n].index].key;
+            std::string error;
+            for (std::size_t i = replies_of[n].first; i < replies_of[n].second && error.empty(); ++i)
+                if (results[i].error) error = results[i].text;
+            if (!error.empty()) report(sink, job, resource, Outcome::failed, error);
+            else report(sink, job, resource, writes[n].outcome, writes[n].detail);
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 // file streamed to the server in chunks (PQputCopyData), never held in memory whole.
 #include <libpq-fe.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "seed/data_support.hpp"
