@@ -85,8 +85,10 @@ def params(n):
     return {f"/scale/app/p{i:04d}": f"value-{i}-{'x' * 20}" for i in range(n)}
 
 
-def seed_block(kind, n):
-    """The profile's seed for one kind and size (files named relative to the profile)."""
+def seed_block(kind, n, label="after"):
+    """The profile's seed for one kind and size (files named relative to the profile). Redis keys
+    come from a keys_file (JSON lines) for this tree; main as found has no keys_file, so the
+    `before` build gets the same keys inline."""
     if kind == "items":
         return {"aws": {"dynamodb": {"tables": [{**ITEM_TABLE, "items_file": f"items-{n}.jsonl"}]}}}
     if kind == "ssm":
@@ -96,6 +98,8 @@ def seed_block(kind, n):
     if kind == "copy":
         return {"postgres": {"postgres": {"databases": [{"name": "scale", "sql": [
             {"text": PG_TABLE}, {"copy": {"table": "scale_rows", "file": f"rows-{n}.csv", "format": "csv"}}]}]}}}
+    if kind == "redis" and label != "before":
+        return {"redis": {"redis": {"db": 0, "keys_file": f"keys-{n}.jsonl"}}}
     if kind == "redis":
         return {"redis": {"redis": {"db": 0, "keys": [{"key": f"key:{i:06d}", "value": f"value-{i}"} for i in range(n)]}}}
     raise ValueError(kind)
@@ -302,6 +306,13 @@ class Bench:
             if not p.exists():
                 write_csv(p, n)
             return p
+        if kind == "redis":
+            p = self.data / f"keys-{n}.jsonl"
+            if not p.exists():
+                with open(p, "w") as f:
+                    for i in range(n):
+                        f.write(json.dumps({"key": f"key:{i:06d}", "value": f"value-{i}"}) + "\n")
+            return p
         return None
 
     def add(self, kind, n, series, secs):
@@ -379,7 +390,7 @@ class Bench:
             dest = env.work / f.name
             if not dest.exists():
                 os.link(f, dest) if os.stat(f).st_dev == os.stat(env.work).st_dev else shutil.copy(f, dest)
-        env.set_seed(seed_block(kind, n))
+        env.set_seed(seed_block(kind, n, env.label))
         for i in range(runs):
             env.empty(kind)
             r = env.dv("seed")
