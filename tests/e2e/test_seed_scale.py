@@ -218,3 +218,57 @@ def test_unprocessed_items_are_retried_until_every_item_is_written(make_env):
         assert len(seen) == 120, [s.answered for s in seen]
     finally:
         proxy.close()
+
+
+REDIS_PROJECT = """\
+services:
+  cache:
+    template: redis
+    with: {{image: devenv-standin/redis:8, port: {port}}}
+seed:
+  cache:
+    redis:
+      db: 0
+      keys:
+        - {{key: inline, value: here}}
+      keys_file: keys.jsonl
+"""
+
+
+def test_redis_keys_file_is_seeded_reseeded_unchanged_and_reset(make_env):
+    from test_lifecycle import redis
+
+    e = make_env(None, ports={"cache": 6379})
+    with open(e.dir / "keys.jsonl", "w") as f:
+        for i in range(5000):
+            f.write(json.dumps({"key": f"k:{i:05d}", "value": f"v{i}"}) + "\n")
+        f.write(json.dumps({"key": "flags", "type": "hash", "value": {"beta": "on"}, "ttl": "1h"}) + "\n")
+        f.write(json.dumps({"key": "jobs", "type": "list", "value": ["a", "b"]}) + "\n")
+    write_project(e, REDIS_PROJECT.format(port=e.ports["cache"]))
+    r = e.devenv("up", "--project-name", e.name, timeout=300)
+    assert r.code == 0, r
+    port = e.ports["cache"]
+    assert redis(port, "DBSIZE") == "5003"
+    assert redis(port, "GET", "k:04999") == "v4999"
+    assert redis(port, "HGET", "flags", "beta") == "on" and 0 < int(redis(port, "TTL", "flags")) <= 3600
+    assert redis(port, "LRANGE", "jobs", "0", "-1").split() == ["a", "b"]
+
+    r2, doc = seed_json(e, "seed")
+    assert r2.code == 0, r2
+    assert {v for v in outcomes(doc).values()} == {"unchanged"}, doc
+
+    redis(port, "SET", "k:00007", "changed")
+    redis(port, "SET", "app:made", "x")
+    redis(port, "RPUSH", "jobs", "c")
+    r3 = e.devenv("reset")
+    assert r3.code == 0, r3
+    assert redis(port, "DBSIZE") == "5003"
+    assert redis(port, "GET", "k:00007") == "v7"
+    assert redis(port, "LRANGE", "jobs", "0", "-1").split() == ["a", "b"]
+
+    # A line of the wrong shape fails the file's keys with its number (exit 5).
+    with open(e.dir / "keys.jsonl", "a") as f:
+        f.write(json.dumps({"key": "bad", "type": "stream", "value": 1}) + "\n")
+    r4 = e.devenv("seed")
+    assert r4.code == 5, r4
+    assert "keys.jsonl: key 5004" in r4.out + r4.err and "stream" in r4.out + r4.err, r4

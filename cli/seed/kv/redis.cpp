@@ -223,7 +223,7 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
         for_each_item(*in, file.text(), [&](nlohmann::json&& j) {
             ++n;
             held.push_back(Value::from_json(j));
-            validate(held.back(), *schema, fmt::format("{}: key {}", file.text(), n));
+            validate(held.back(), *schema, fmt::format("{}: key {}", file.text(), n));  // the item's place
             chunk.push_back(key_decl(held.back()));
             if (chunk.size() >= kChunkKeys) {
                 run.process(chunk);
@@ -238,6 +238,7 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
         std::string where;
         if (e.where() && !e.where()->file.empty())
             where = fmt::format("{}:{}:{}: ", e.where()->file, e.where()->line, e.where()->column);
+        if (!e.key_path().empty()) where += e.key_path() + ": ";
         if (e.kind() == ErrorKind::seed && e.message().starts_with("Redis:")) throw;  // the connection failed
         SourceLocation loc = file.mark().location();
         report(sink, job, resource, Outcome::failed,
