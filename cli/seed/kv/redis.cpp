@@ -220,7 +220,7 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
     std::size_t n = 0;
     try {
         auto in = open_seed_file(*job.decl, file.text(), file);
-        for_each_item(*in, file.text(), [&](nlohmann::json&& j) {
+        aws_seed::for_each_item(*in, file.text(), [&](nlohmann::json&& j) {
             ++n;
             held.push_back(Value::from_json(j));
             validate(held.back(), *schema, fmt::format("{}: key {}", file.text(), n));  // the item's place
