@@ -271,4 +271,4 @@ def test_redis_keys_file_is_seeded_reseeded_unchanged_and_reset(make_env):
         f.write(json.dumps({"key": "bad", "type": "stream", "value": 1}) + "\n")
     r4 = e.devenv("seed")
     assert r4.code == 5, r4
-    assert "keys.jsonl: key 5004" in r4.out + r4.err and "stream" in r4.out + r4.err, r4
+    assert "keys.jsonl: key 5003" in r4.out + r4.err and "stream" in r4.out + r4.err, r4
