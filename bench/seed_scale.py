@@ -525,6 +525,18 @@ def report(b, a, up):
     return "\n".join(lines)
 
 
+def write_results(b, a, up):
+    text = report(b, a, up)
+    out = Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    try:
+        plot(b, out.with_suffix(".png"))
+    except ImportError as e:
+        sys.exit(f"matplotlib is missing ({e}): apt-get install python3-matplotlib (scripts/install-deps.sh)")
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
@@ -555,6 +567,7 @@ def main():
                         continue  # main as found has no copy step
                     print(f"{kind} {n}: {env.label}", file=sys.stderr, flush=True)
                     b.devenv(env, kind, n, runs)
+                write_results(b, a, up)  # after every size: a run cut short still leaves its figures
         if "items" in b.sizes:
             for env in envs:
                 up[env.label] = b.up_already(env)
@@ -562,14 +575,7 @@ def main():
         for env in envs:
             env.down()
         shutil.rmtree(b.data, ignore_errors=True)
-    text = report(b, a, up)
-    out = Path(a.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    try:
-        plot(b, out.with_suffix(".png"))
-    except ImportError as e:
-        sys.exit(f"matplotlib is missing ({e}): apt-get install python3-matplotlib (scripts/install-deps.sh)")
+    text = write_results(b, a, up)
     print(text)
     if b.failures:
         sys.exit(1)
