@@ -293,7 +293,7 @@ SchemaPtr postgres_schema() {
     using namespace schema;
     auto copy = object({req("table", string()), req("file", string()), opt("format", choice({"csv", "text"})),
                         opt("header", boolean()), opt("columns", list(string())), opt("delimiter", string()),
-                        opt("null", string())});
+                        opt("null_text", string())});
     auto sql = one_of({string(), object({opt("file", string()), opt("text", string()), opt("copy", copy)})},
                       "a file path or a mapping with file, text or copy");
     return object({

@@ -25,7 +25,7 @@ std::vector<std::string> postgres_declared_databases(const SeedDecl& decl);
 std::optional<std::string> postgres_database_digest(const SeedDecl& decl, const std::string& db,
                                                     const SeedTarget* target = nullptr);
 
-// A `copy` step ({copy: {table, file, format, header, columns, delimiter, null}}): the table's
+// A `copy` step ({copy: {table, file, format, header, columns, delimiter, null_text}}): the table's
 // rows replaced by the file's, streamed through COPY ... FROM STDIN in one transaction
 // (seed/sql/postgres_copy.cpp). `rows` copied, or the error (the server's, with its SQLSTATE
 // and the line of the data it stopped at, and where the step is declared).

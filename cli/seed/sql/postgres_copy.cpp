@@ -42,7 +42,7 @@ std::string copy_statement(PgConn& conn, const Value& copy) {
     sql += " FROM STDIN WITH (FORMAT " + format;
     if (format == "csv" && copy.has("header")) sql += std::string(", HEADER ") + (copy.find("header")->text() == "true" ? "true" : "false");
     if (const Value* d = copy.find("delimiter")) sql += ", DELIMITER " + conn.literal(d->text());
-    if (const Value* n = copy.find("null")) sql += ", NULL " + conn.literal(n->text());
+    if (const Value* n = copy.find("null_text")) sql += ", NULL " + conn.literal(n->text());
     return sql + ")";
 }
 
