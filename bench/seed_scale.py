@@ -452,7 +452,7 @@ def plot(b, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    kinds = [k for k in SIZES if any((k, n) in b.results for n in b.sizes[k])]
+    kinds = [k for k in SIZES if any((k, n) in b.results for n in b.sizes.get(k, []))]
     fig, axes = plt.subplots(1, len(kinds), figsize=(4.2 * len(kinds), 4.2), squeeze=False)
     styles = {"bulk": ("bulk tool", "k", "o", "-"), "aws-cli": ("aws CLI processes", "0.6", "x", ":"),
               "before:seed": ("before: seed", "tab:red", "s", "--"), "before:again": ("before: unchanged re-seed", "tab:orange", "^", "--"),
@@ -461,7 +461,7 @@ def plot(b, path):
               "after:reset": ("after: soft reset", "tab:purple", "v", "-")}
     for ax, kind in zip(axes[0], kinds):
         for series, (label, color, marker, line) in styles.items():
-            pts = [(n, med(b.results[(kind, n)].get(series))) for n in b.sizes[kind] if (kind, n) in b.results]
+            pts = [(n, med(b.results[(kind, n)].get(series))) for n in b.sizes.get(kind, []) if (kind, n) in b.results]
             pts = [(n, v) for n, v in pts if v]
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], line, color=color, marker=marker, label=label)
@@ -492,13 +492,13 @@ def report(b, a, up):
              "botocore (the library the aws CLI runs on) in one process with one kept-alive connection; the "
              "`aws CLI` column is the CLI itself, one process per call, where that takes under a minute.", ""]
     for kind in SIZES:
-        if not any((kind, n) in b.results for n in b.sizes[kind]):
+        if not any((kind, n) in b.results for n in b.sizes.get(kind, [])):
             continue
         lines += [f"## {TITLES[kind]}", "",
                   f"| {UNIT[kind]} | {BULK[kind]} | aws CLI | before: seed | after: seed | after / bulk | "
                   "before: re-seed | after: re-seed | before: reset | after: reset | before RSS | after RSS |",
                   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for n in b.sizes[kind]:
+        for n in b.sizes.get(kind, []):
             r = b.results.get((kind, n), {})
             g = lambda s: med(r.get(s))
             rss = lambda s: "-" if not r.get(s) else f"{max(r[s]) / 1024:.0f} MB"
@@ -545,10 +545,13 @@ def main():
     ap.add_argument("--before", default="", help="a devenv build of main as found (optional)")
     ap.add_argument("--kinds", default=",".join(SIZES))
     ap.add_argument("--quick", action="store_true", help="the small sizes only")
+    ap.add_argument("--sizes", default="", help="e.g. items=100000;copy=1000000: only these sizes of those kinds")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "seed-scale.md"))
     a = ap.parse_args()
     b = Bench(a)
     b.sizes = {k: v for k, v in (QUICK if a.quick else SIZES).items() if k in a.kinds.split(",")}
+    if a.sizes:
+        b.sizes = {k: [int(n) for n in v.split(",")] for k, v in (p.split("=") for p in a.sizes.split(";"))}
     envs = [Env(b, "after", a.devenv)]
     if a.before:
         envs.insert(0, Env(b, "before", a.before))
