@@ -508,7 +508,7 @@ def report(b, a, up):
                          f"{fmt_s(g('after:reset'))} | {rss('before:rss')} | {rss('after:rss')} |")
         lines.append("")
     if up:
-        lines += ["## `devenv up` when already up (the 100,000-item seed declared)", "",
+        lines += [f"## `devenv up` when already up (the {max(b.sizes['items']):,}-item seed declared)", "",
                   "| build | median | min | max |", "|---|---:|---:|---:|"]
         for label, v in up.items():
             if v:
