@@ -74,7 +74,7 @@ TEST_CASE("items files stream: each item handed on in order, nested values whole
 
     // Many items: the callback sees them one by one (a consumer that keeps none holds none).
     std::string big = "[";
-    for (int i = 0; i < 5000; ++i) big += (i ? "," : "") + std::string(R"({"pk": "k)") + std::to_string(i) + ""}";
+    for (int i = 0; i < 5000; ++i) big += (i ? "," : "") + std::string(R"({"pk": "k)") + std::to_string(i) + "\"}";
     big += "]";
     std::istringstream big_in(big);
     int n = 0;
