@@ -307,14 +307,14 @@ TEST_CASE("seed postgres copy: rows streamed in, skipped while unchanged, replac
     for (int i = 1; i <= 20000; ++i) csv += fmt::format("{},name number {}\n", i, i);
     f.write("data/t.csv", csv);
     f.write("data/t.txt", "1\tone\n2\t\\N\n");
-    f.declare("postgres", fmt::format(R"(
+    f.declare("postgres", fmt::format(R"Y(
 databases:
   - name: {db}
     sql:
       - {{text: "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, name text); CREATE TABLE IF NOT EXISTS u (id int, name text);"}}
       - copy: {{table: t, file: data/t.csv, header: true}}
       - copy: {{table: public.u, file: data/t.txt, format: text, columns: [id, name]}}
-)", fmt::arg("db", n.db)));
+)Y", fmt::arg("db", n.db)));
     std::string t_step = fmt::format("copy {}: t from data/t.csv", n.db);
     std::string u_step = fmt::format("copy {}: public.u from data/t.txt", n.db);
 
@@ -354,21 +354,21 @@ TEST_CASE("seed postgres copy: a missing table or a bad row fails the step with 
     Fixture f("postgres", pg_probe());
     f.write("data/ok.csv", "1,a\n2,b\n");
     f.write("data/bad.csv", "3,c\nfour,d\n");
-    f.declare("postgres", fmt::format(R"(
+    f.declare("postgres", fmt::format(R"Y(
 databases:
   - name: {db}
     sql:
       - {{text: "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, name text)"}}
       - copy: {{table: t, file: data/ok.csv}}
-)", fmt::arg("db", n.db)));
+)Y", fmt::arg("db", n.db)));
     CHECK_FALSE(f.seed().any_failed());
-    f.declare("postgres", fmt::format(R"(
+    f.declare("postgres", fmt::format(R"Y(
 databases:
   - name: {db}
     sql:
       - copy: {{table: t, file: data/bad.csv}}
       - copy: {{table: nowhere, file: data/ok.csv}}
-)", fmt::arg("db", n.db)));
+)Y", fmt::arg("db", n.db)));
     auto bad = f.seed();
     std::string step = fmt::format("copy {}: t from data/bad.csv", n.db);
     CHECK(outcomes(bad)[step] == "failed");
@@ -380,12 +380,12 @@ databases:
     // Later steps do not run after a failed one.
     CHECK(outcomes(bad).count(fmt::format("copy {}: nowhere from data/ok.csv", n.db)) == 0);
 
-    f.declare("postgres", fmt::format(R"(
+    f.declare("postgres", fmt::format(R"Y(
 databases:
   - name: {db}
     sql:
       - copy: {{table: nowhere, file: data/ok.csv}}
-)", fmt::arg("db", n.db)));
+)Y", fmt::arg("db", n.db)));
     auto missing = f.seed();
     std::string m = detail_of(missing, fmt::format("copy {}: nowhere from data/ok.csv", n.db));
     CHECK(m.find("42P01") != std::string::npos);
