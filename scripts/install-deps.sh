@@ -28,6 +28,8 @@ pkgs=(
   zsh fish
   # the packaging test renders the installed man page
   man-db
+  # bench/seed_scale.py draws its plot (bench/results/seed-scale.png)
+  python3-matplotlib
   # fault drills: `ss` (who holds a connection to a service), `ip` (the second engine's bridge)
   iproute2
   # image pulls (tests/e2e/test_pulls.py): a local registry (CNCF distribution) and htpasswd

@@ -7,6 +7,7 @@
 // recipe for adding a kind.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "profile/schema.hpp"
 #include "seed/seed.hpp"
@@ -51,6 +52,11 @@ struct SeedKind {
     SeedFn unseed = nullptr;
     // After a complete seed of such a service: capture what `reset` restores from.
     ResetFn after_seed = nullptr;
+
+    // The seed files the block names (items_file, SQL and COPY files, parameter files): `up`
+    // fingerprints their size, modification time and inode, so a changed file is seeded again
+    // without any file being read to decide. Null: the block names none.
+    void (*files)(const Value& block, std::vector<const Value*>& out) = nullptr;
 
     // Emulators with no reset endpoint (LocalStack community): delete every resource of this
     // kind the service holds, declared or not, reporting each as removed and what could not be

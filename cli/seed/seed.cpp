@@ -1,7 +1,10 @@
 #include "seed/seed.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <cstring>
 
@@ -88,6 +91,36 @@ std::string read_seed_file(const SeedDecl& decl, const std::string& path, const 
     std::string full = std::filesystem::path(path).is_absolute() ? path : normalized(base, path);
     if (auto text = read_file(full)) return *text;
     throw file_error(at, fmt::format("cannot read seed file {}: {}", full, std::strerror(errno)));
+}
+
+std::string seed_file_path(const SeedDecl& decl, const std::string& path, const Value& at) {
+    std::string base = base_dir_of(decl, at);
+    if (base.empty()) return {};
+    return std::filesystem::path(path).is_absolute() ? path : normalized(base, path);
+}
+
+SeedFileRef locate_seed_file(const SeedDecl& decl, const std::string& path, const Value& at) {
+    std::string base = base_dir_of(decl, at);
+    if (base.empty()) {
+        std::string key = normalized("profiles", path);
+        if (auto a = find_asset(key)) return {"", *a};
+        throw file_error(at, fmt::format("built-in seed file {} does not exist", key));
+    }
+    std::string full = std::filesystem::path(path).is_absolute() ? path : normalized(base, path);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(full, ec))
+        throw file_error(at, fmt::format("cannot read seed file {}: {}", full,
+                                         ec ? ec.message() : std::filesystem::exists(full) ? "not a regular file"
+                                                                                            : std::strerror(ENOENT)));
+    return {full, {}};
+}
+
+std::unique_ptr<std::istream> open_seed_file(const SeedDecl& decl, const std::string& path, const Value& at) {
+    SeedFileRef ref = locate_seed_file(decl, path, at);
+    if (ref.path.empty()) return std::make_unique<std::istringstream>(std::string(ref.embedded));
+    auto in = std::make_unique<std::ifstream>(ref.path, std::ios::binary);
+    if (!*in) throw file_error(at, fmt::format("cannot read seed file {}: {}", ref.path, std::strerror(errno)));
+    return in;
 }
 
 std::vector<SeedFolderEntry> list_seed_folder(const SeedDecl& decl, const std::string& path, const Value& at) {

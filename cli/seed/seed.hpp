@@ -13,6 +13,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <istream>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -85,6 +87,19 @@ struct SeedJob {
 // profiles when base_dir is "". Throws Error(seed) naming the declaration's file:line:col (from
 // `at`, the YAML node that named the file) when it cannot be read.
 std::string read_seed_file(const SeedDecl& decl, const std::string& path, const Value& at);
+// The same file as a stream, for files read piece by piece (an items_file, a COPY's data):
+// opened, never read whole. Same rules and errors as read_seed_file.
+std::unique_ptr<std::istream> open_seed_file(const SeedDecl& decl, const std::string& path, const Value& at);
+// Where that file is: its path on disk, "" for a built-in profile's embedded file (then
+// `embedded` holds its bytes). Throws like read_seed_file when it does not exist.
+struct SeedFileRef {
+    std::string path;
+    std::string_view embedded;
+};
+SeedFileRef locate_seed_file(const SeedDecl& decl, const std::string& path, const Value& at);
+// The path on disk that file would be read from; "" for a built-in profile's embedded file.
+// Reads and checks nothing.
+std::string seed_file_path(const SeedDecl& decl, const std::string& path, const Value& at);
 // Every regular file below a folder (recursively), as (path relative to the folder with '/',
 // bytes), sorted by path. Same rules as read_seed_file.
 std::vector<std::pair<std::string, std::string>> read_seed_folder(const SeedDecl& decl, const std::string& path,

@@ -1,7 +1,8 @@
 """A small fault-injecting HTTP proxy for the fault drills (stdlib only): it forwards every request
 to an upstream AWS emulator (moto) and, while a fault is armed, answers instead of it: an AWS
 throttling error, a 5xx, or an access error. It records every request it saw (operation, when,
-what it answered), so a test can count attempts and measure the backoff between them."""
+what it answered), so a test can count attempts and measure the backoff between them. It can
+also answer a BatchWriteItem with only part of it done and the rest as UnprocessedItems."""
 import hashlib
 import http.client
 import json
@@ -43,6 +44,7 @@ class FaultProxy:
     def __init__(self, upstream_port, upstream_host="127.0.0.1"):
         self.upstream = (upstream_host, upstream_port)
         self.fault = None
+        self.keep = None  # shed_batch_writes(): items of a BatchWriteItem that reach the emulator
         self.seen = []
         self.lock = threading.Lock()
         proxy = self
@@ -60,6 +62,9 @@ class FaultProxy:
                 # One distinct request: the same operation with the same payload (a retry sends
                 # the same bytes; its signature and date may differ, so headers are left out).
                 key = hashlib.sha256(f"{self.command} {self.path} {op}".encode() + body).hexdigest()
+                if proxy.keep is not None and op.endswith(".BatchWriteItem"):
+                    self._shed(op, key, body)
+                    return
                 answer = proxy._decide(op, key)
                 if answer is not None:
                     self._send_fault(answer, op)
@@ -81,6 +86,35 @@ class FaultProxy:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def _shed(self, op, key, body):
+                """DynamoDB under load: only the first `keep` put requests of each table reach the
+                emulator; the answer names the others as UnprocessedItems."""
+                req = json.loads(body)
+                items = req["RequestItems"]
+                kept = {t: r[:proxy.keep] for t, r in items.items() if r[:proxy.keep]}
+                rest = {t: r[proxy.keep:] for t, r in items.items() if r[proxy.keep:]}
+                with proxy.lock:
+                    proxy.seen.append(Seen(op, key, time.monotonic(), f"kept {sum(map(len, kept.values()))}"))
+                status, data = 200, b"{}"
+                if kept:
+                    fwd = json.dumps({**req, "RequestItems": kept}).encode()
+                    conn = http.client.HTTPConnection(*proxy.upstream, timeout=30)
+                    try:
+                        headers = {k: v for k, v in self.headers.items()
+                                   if k.lower() not in ("connection", "keep-alive", "content-length")}
+                        conn.request("POST", self.path, body=fwd, headers=headers)
+                        resp = conn.getresponse()
+                        status, data = resp.status, resp.read()
+                    finally:
+                        conn.close()
+                if status == 200:
+                    data = json.dumps({"UnprocessedItems": rest}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _forward(self, body):
                 conn = http.client.HTTPConnection(*proxy.upstream, timeout=30)
@@ -130,6 +164,14 @@ class FaultProxy:
     def disarm(self):
         with self.lock:
             self.fault = None
+            self.keep = None
+
+    def shed_batch_writes(self, keep):
+        """Every BatchWriteItem from now on: the first `keep` items of each table are written, the
+        rest come back as UnprocessedItems (what DynamoDB answers when a partition is busy)."""
+        with self.lock:
+            self.keep = keep
+            self.seen = []
 
     def attempts(self):
         """{request key: [Seen, ...]} in the order they came."""

@@ -344,6 +344,10 @@ def test_profiles_doc_example_loads(tmp_path, index):
     text = profile_examples()[index]
     f = tmp_path / "devenv.yaml"
     f.write_text(text)
+    # The files a load checks for (a postgres `copy` step's data) exist beside the example.
+    for copy_file in re.findall(r"^\s+file: (\S+)\s+# the data", text, re.M):
+        (tmp_path / copy_file).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / copy_file).write_text("")
     r = run(["config", "-f", str(f)], cwd=tmp_path)
     assert r.code == 0, f"docs/profiles.md yaml example #{index + 1} does not load:\n{text}\n{r}"
 

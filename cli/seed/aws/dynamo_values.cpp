@@ -1,6 +1,10 @@
 // YAML and plain JSON to DynamoDB's typed JSON, and comparing typed values.
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -73,26 +77,40 @@ json item_to_dynamo(const json& item) {
     return out;
 }
 
-std::vector<json> parse_items_text(const std::string& text, const std::string& shown_as) {
-    std::vector<json> out;
-    std::size_t start = text.find_first_not_of(" \t\r\n");
-    if (start == std::string::npos) return out;
-    if (text[start] == '[') {
-        json arr;
+void for_each_item(std::istream& in, const std::string& shown_as, const std::function<void(json&&)>& fn) {
+    // The first character that is not blank tells a JSON array from JSON lines.
+    int first = 0;
+    while ((first = in.peek()) != EOF && std::isspace(first)) in.get();
+    if (first == EOF) return;
+    if (first == '[') {
+        // The array is parsed element by element: each top-level element is handed on, then
+        // discarded (the callback returns false), so the array itself never holds them all.
+        std::size_t index = 0;
+        auto cb = [&](int depth, json::parse_event_t event, json& parsed) {
+            if (depth != 1) return true;
+            if (event == json::parse_event_t::object_start) return true;
+            if (event == json::parse_event_t::object_end) {
+                ++index;
+                fn(std::move(parsed));
+                return false;
+            }
+            if (event == json::parse_event_t::value || event == json::parse_event_t::array_end) {
+                ++index;
+                throw Error(ErrorKind::seed, fmt::format("{}: item {} is not a JSON object", shown_as, index));
+            }
+            return true;
+        };
         try {
-            arr = json::parse(text);
+            json rest = json::parse(in, cb);
+            (void)rest;
         } catch (const json::exception& e) {
             throw Error(ErrorKind::seed, fmt::format("{} is not valid JSON: {}", shown_as, e.what()));
         }
-        for (std::size_t i = 0; i < arr.size(); ++i) {
-            if (!arr[i].is_object())
-                throw Error(ErrorKind::seed, fmt::format("{}: item {} is not a JSON object", shown_as, i + 1));
-            out.push_back(std::move(arr[i]));
-        }
-        return out;
+        return;
     }
+    std::string line;
     int n = 0;
-    for (const std::string& line : split_lines(text)) {
+    while (std::getline(in, line)) {
         ++n;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         json j;
@@ -102,8 +120,15 @@ std::vector<json> parse_items_text(const std::string& text, const std::string& s
             throw Error(ErrorKind::seed, fmt::format("{}:{}: not a JSON object: {}", shown_as, n, e.what()));
         }
         if (!j.is_object()) throw Error(ErrorKind::seed, fmt::format("{}:{}: not a JSON object", shown_as, n));
-        out.push_back(std::move(j));
+        fn(std::move(j));
     }
+    if (in.bad()) throw Error(ErrorKind::seed, fmt::format("cannot read {}: {}", shown_as, std::strerror(errno)));
+}
+
+std::vector<json> parse_items_text(const std::string& text, const std::string& shown_as) {
+    std::vector<json> out;
+    std::istringstream in(text);
+    for_each_item(in, shown_as, [&](json&& j) { out.push_back(std::move(j)); });
     return out;
 }
 

@@ -1,5 +1,6 @@
-// The `dynamodb` seed kind: tables (keys, GSIs/LSIs, billing, streams, TTL), then their items.
-// Tables are seeded concurrently; each table's items wait until it is ACTIVE.
+// The `dynamodb` seed kind: tables (keys, GSIs/LSIs, billing, streams, TTL), then their items
+// (seed/aws/dynamodb_items.cpp). Tables are seeded concurrently; each table's items wait until it
+// is ACTIVE.
 #include <chrono>
 #include <map>
 #include <set>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "seed/aws/dynamodb_items.hpp"
 #include "seed/aws/support.hpp"
 #include "seed/kind.hpp"
 #include "seed/check.hpp"
@@ -188,9 +190,11 @@ json billing_update(const Value& t, const json& have) {
     return in;
 }
 
-Fixes fix_ttl_and_stream(AwsClient& c, const Value& t, const json& described, const std::string& name) {
+// `created`: the table was just created from the declaration, so its billing and stream are as
+// declared and only the TTL (set apart from CreateTable) is left.
+Fixes fix_ttl_and_stream(AwsClient& c, const Value& t, const json& described, const std::string& name, bool created) {
     Fixes f;
-    if (json b = billing_update(t, described); !b.is_null()) {
+    if (json b = created ? json() : billing_update(t, described); !b.is_null()) {
         std::string was = b["_was"];
         b.erase("_was");
         b["TableName"] = name;
@@ -222,7 +226,7 @@ Fixes fix_ttl_and_stream(AwsClient& c, const Value& t, const json& described, co
             f.done.push_back(fmt::format("TTL on {}", ttl->text()));
         }
     }
-    if (const Value* s = t.find("stream")) {
+    if (const Value* s = created ? nullptr : t.find("stream")) {
         json spec = described.value("StreamSpecification", json::object());
         bool on = spec.value("StreamEnabled", false);
         std::string type = jstr(spec, "StreamViewType");
@@ -241,136 +245,6 @@ Fixes fix_ttl_and_stream(AwsClient& c, const Value& t, const json& described, co
         }
     }
     return f;
-}
-
-// ---- items --------------------------------------------------------------------------------
-
-std::vector<json> declared_items(const SeedJob& job, const Value& t) {
-    std::vector<json> items;
-    if (const Value* inline_items = t.find("items"))
-        for (const auto& i : inline_items->items()) items.push_back(item_to_dynamo(i));
-    if (const Value* file = t.find("items_file")) {
-        std::string body = read_seed_file(*job.decl, file->text(), *file);
-        for (auto& j : parse_items_text(body, file->text())) items.push_back(item_to_dynamo(j));
-    }
-    return items;
-}
-
-json key_of(const json& item, const std::vector<std::string>& key_names) {
-    json k = json::object();
-    for (const auto& n : key_names)
-        if (item.contains(n)) k[n] = item[n];
-    return k;
-}
-
-// BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff.
-std::string write_items(const SeedJob& job, AwsClient& c, const std::string& table, const std::vector<json>& items,
-                        const Value& at) {
-    for (std::size_t start = 0; start < items.size(); start += 25) {
-        json requests = json::array();
-        for (std::size_t i = start; i < std::min(items.size(), start + 25); ++i)
-            requests.push_back({{"PutRequest", {{"Item", items[i]}}}});
-        json pending = {{table, requests}};
-        for (int attempt = 0; !pending.empty(); ++attempt) {
-            AwsResult r = c.call_json(kService, "BatchWriteItem", {{"RequestItems", pending}});
-            require_reachable(r, c);
-            if (!r.ok()) return failure_detail(r, &at);
-            pending = r.json().value("UnprocessedItems", json::object());
-            if (!pending.empty() && (attempt >= 8 || !backoff(job.target, attempt)))
-                return fmt::format("{} items stayed unprocessed after {} retries", pending[table].size(), attempt);
-        }
-    }
-    return {};
-}
-
-// Existing items by key (BatchGetItem in chunks of 100); unprocessed keys are retried.
-std::string read_items(const SeedJob& job, AwsClient& c, const std::string& table, const std::vector<json>& keys,
-                       std::map<std::string, json>& found, const Value& at) {
-    for (std::size_t start = 0; start < keys.size(); start += 100) {
-        json k = json::array();
-        for (std::size_t i = start; i < std::min(keys.size(), start + 100); ++i) k.push_back(keys[i]);
-        json pending = {{table, {{"Keys", k}, {"ConsistentRead", true}}}};
-        for (int attempt = 0; !pending.empty(); ++attempt) {
-            AwsResult r = c.call_json(kService, "BatchGetItem", {{"RequestItems", pending}});
-            require_reachable(r, c);
-            if (!r.ok()) return failure_detail(r, &at);
-            json body = r.json();
-            for (const auto& item : body["Responses"].value(table, json::array())) found[item.dump()] = item;
-            pending = body.value("UnprocessedKeys", json::object());
-            if (!pending.empty() && (attempt >= 8 || !backoff(job.target, attempt)))
-                return "keys stayed unprocessed after retries";
-        }
-    }
-    return {};
-}
-
-void seed_items(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& t, bool fresh) {
-    if (!t.has("items") && !t.has("items_file")) return;
-    std::string table = text(t.find("name"));
-    std::vector<json> items;
-    std::string resource = fmt::format("items of {}", table);
-    try {
-        items = declared_items(job, t);
-    } catch (const Error& e) {
-        report(sink, job, resource, Outcome::failed, e.message());
-        return;
-    }
-    resource += fmt::format(": {}", items.size());
-    std::vector<std::string> key_names{text(t.find("hash_key"))};
-    if (t.has("range_key")) key_names.push_back(text(t.find("range_key")));
-
-    // The last declaration of a key wins (one batch may not name a key twice).
-    std::map<std::string, std::size_t> by_key;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        json k = key_of(items[i], key_names);
-        if (k.size() != key_names.size()) {
-            report(sink, job, resource, Outcome::failed,
-                   fmt::format("item {} has no value for key attribute(s) {}", i + 1, fmt::join(key_names, ", ")));
-            return;
-        }
-        by_key[k.dump()] = i;
-    }
-    std::vector<json> wanted;
-    std::vector<json> keys;
-    for (const auto& [k, i] : by_key) {
-        wanted.push_back(items[i]);
-        keys.push_back(key_of(items[i], key_names));
-    }
-
-    std::vector<json> to_write;
-    if (fresh) {
-        to_write = wanted;
-    } else {
-        std::map<std::string, json> existing_raw;
-        if (auto err = read_items(job, c, table, keys, existing_raw, t); !err.empty()) {
-            report(sink, job, resource, Outcome::failed, err);
-            return;
-        }
-        std::map<std::string, json> existing;
-        for (auto& [_, item] : existing_raw) existing[key_of(item, key_names).dump()] = item;
-        for (std::size_t i = 0; i < wanted.size(); ++i) {
-            auto it = existing.find(keys[i].dump());
-            // Keys come back exactly as stored; numbers may be normalised, so fall back to a scan.
-            const json* have = it != existing.end() ? &it->second : nullptr;
-            if (!have)
-                for (const auto& [_, item] : existing)
-                    if (dynamo_equal(key_of(item, key_names), keys[i])) have = &item;
-            if (!have || !dynamo_equal(*have, wanted[i])) to_write.push_back(wanted[i]);
-        }
-    }
-    if (to_write.empty()) {
-        report(sink, job, resource, Outcome::unchanged, fmt::format("{} items as declared", wanted.size()));
-        return;
-    }
-    if (auto err = write_items(job, c, table, to_write, t); !err.empty()) {
-        report(sink, job, resource, Outcome::failed, err);
-        return;
-    }
-    if (fresh)
-        report(sink, job, resource, Outcome::created, fmt::format("{} items written", to_write.size()));
-    else
-        report(sink, job, resource, Outcome::updated,
-               fmt::format("{} of {} items written (missing or different)", to_write.size(), wanted.size()));
 }
 
 // ---- tables -------------------------------------------------------------------------------
@@ -414,6 +288,9 @@ void seed_table(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& t
             detail = fmt::format("recreated: {}", fmt::join(drift, "; "));
         }
     }
+    // The table as it is: DescribeTable's answer, or CreateTable's; polled only until ACTIVE (moto
+    // and LocalStack create tables ACTIVE at once, so 100 tables cost 100 calls, not 300).
+    json described = exists ? d.json()["Table"] : json();
     if (!exists) {
         AwsResult cr = c.call_json(kService, "CreateTable", want);
         require_reachable(cr, c);
@@ -421,13 +298,17 @@ void seed_table(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& t
             report(sink, job, resource, Outcome::failed, failure_detail(cr, &t));
             return;
         }
+        described = cr.json().value("TableDescription", json::object());
     }
-    AwsResult active = wait_table(job, c, name, false);
-    if (!active.ok()) {
-        report(sink, job, resource, Outcome::failed, failure_detail(active, &t));
-        return;
+    if (!is_active(described)) {
+        AwsResult active = wait_table(job, c, name, false);
+        if (!active.ok()) {
+            report(sink, job, resource, Outcome::failed, failure_detail(active, &t));
+            return;
+        }
+        described = active.json()["Table"];
     }
-    Fixes f = fix_ttl_and_stream(c, t, active.json()["Table"], name);
+    Fixes f = fix_ttl_and_stream(c, t, described, name, !exists);
     if (!f.failed.empty()) {
         report(sink, job, resource, Outcome::failed, f.failed);
         return;
@@ -437,7 +318,7 @@ void seed_table(const SeedJob& job, SeedSink& sink, AwsClient& c, const Value& t
         detail = f.done.empty() ? "" : fmt::format("set {}", fmt::join(f.done, ", "));
     }
     report(sink, job, resource, outcome, detail);
-    seed_items(job, sink, c, t, !exists);
+    seed_table_items(job, sink, t, !exists);
 }
 
 void seed_dynamodb(const SeedJob& job, SeedSink& sink) {
@@ -536,6 +417,12 @@ bool purge_dynamodb(const SeedTarget& target, const std::string& service, SeedSi
     return p.ok();
 }
 
+void dynamodb_files(const Value& block, std::vector<const Value*>& out) {
+    if (const Value* tables = block.find("tables"))
+        for (const auto& t : tables->items())
+            if (const Value* f = t.find("items_file")) out.push_back(f);
+}
+
 }  // namespace
 
 extern const SeedKind dynamodb_kind;
@@ -548,6 +435,7 @@ const SeedKind dynamodb_kind{
     .schema = dynamodb_schema,
     .check = nullptr,
     .seed = seed_dynamodb,
+    .files = dynamodb_files,
     .purge = purge_dynamodb,
 };
 

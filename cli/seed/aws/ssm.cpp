@@ -182,6 +182,11 @@ bool purge_ssm(const SeedTarget& target, const std::string& service, SeedSink& s
     return p.ok();
 }
 
+void ssm_files(const Value& block, std::vector<const Value*>& out) {
+    if (const Value* files = block.find("files"))
+        for (const auto& f : files->items()) out.push_back(&f);
+}
+
 }  // namespace
 
 extern const SeedKind ssm_kind;
@@ -194,6 +199,7 @@ const SeedKind ssm_kind{
     .schema = ssm_schema,
     .check = nullptr,
     .seed = seed_ssm,
+    .files = ssm_files,
     .purge = purge_ssm,
 };
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,7 +100,11 @@ nlohmann::json to_dynamo(const nlohmann::json& j);
 // ({"pk": {"S": "x"}}, as `aws dynamodb scan` prints) is taken as it is.
 nlohmann::json item_to_dynamo(const Value& item);
 nlohmann::json item_to_dynamo(const nlohmann::json& item);
-// A JSON array of items, or one JSON item per line. Throws Error(seed) naming the line.
+// A JSON array of items, or one JSON item per line, read as a stream: fn gets each item in
+// order and the stream is never held whole (an items_file may hold 100,000 items). Throws
+// Error(seed) naming the line (JSON lines) or the item (an array).
+void for_each_item(std::istream& in, const std::string& shown_as, const std::function<void(nlohmann::json&&)>& fn);
+// The same over a text in memory, all items at once.
 std::vector<nlohmann::json> parse_items_text(const std::string& text, const std::string& shown_as);
 // Equality of typed values as DynamoDB means it: numbers by value, sets in any order.
 bool dynamo_equal(const nlohmann::json& a, const nlohmann::json& b);

@@ -5,10 +5,13 @@
 // text, and every step before it, already ran on this very cluster (same system identifier,
 // recorded in .devenv/state.json) is unchanged and not run again, unless --force.
 #include <algorithm>
+#include <filesystem>
 
 #include <fmt/format.h>
 
+#include "seed/check.hpp"
 #include "seed/data_support.hpp"
+#include "seed/file_digest.hpp"
 #include "seed/kind.hpp"
 #include "seed/sql/postgres.hpp"
 #include "state/state.hpp"
@@ -95,6 +98,38 @@ bool seed_database(const SeedJob& job, SeedSink& sink, PgConn& admin, const Valu
     return true;
 }
 
+// A copy step is stamped like a SQL step (the cluster, and the digest of its declaration and of
+// its file): unchanged, it is not run again, so a re-seed never re-copies an unchanged file. Run,
+// it replaces the table's rows by the file's. False when it failed (later steps build on it).
+bool seed_copy_step(const SeedJob& job, SeedSink& sink, PgConn& conn, const std::string& db, int n, const Value& copy,
+                    const std::string& cluster, const nlohmann::json* ran, bool& all_same_so_far) {
+    const Value& file = *copy.find("file");
+    std::string resource = fmt::format("copy {}: {} from {}", db, copy.find("table")->text(), file.text());
+    std::string digest;
+    try {
+        digest = seed_file_digest(*job.decl, file.text(), file, &job.target, &sink);
+    } catch (const Error& e) {
+        report(sink, job, resource, Outcome::failed, e.message());
+        return false;
+    }
+    std::string key = fmt::format("sql:{}#{}", db, n);
+    std::string stamp = cluster + ":" + sha256_hex(copy.to_ordered_json().dump() + "\n" + digest);
+    if (all_same_so_far && ran && ran->contains(key) && (*ran)[key] == stamp) {
+        sink.remember(job.decl->service, key, stamp);
+        report(sink, job, resource, Outcome::unchanged, "copied before on this cluster");
+        return true;
+    }
+    all_same_so_far = false;
+    CopyOutcome r = run_copy_step(job, conn, copy);
+    if (r.error) {
+        report(sink, job, resource, Outcome::failed, *r.error);
+        return false;
+    }
+    if (!cluster.empty()) sink.remember(job.decl->service, key, stamp);
+    report(sink, job, resource, Outcome::updated, fmt::format("{} rows copied", r.rows));
+    return true;
+}
+
 void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) {
     const std::string& name = db.find("name")->text();
     const Value* extensions = db.find("extensions");
@@ -138,6 +173,10 @@ void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) 
     for (const auto& step : sql->items()) {
         ++n;
         if (interrupted(job.target)) return;
+        if (const Value* copy = step.is_mapping() ? step.find("copy") : nullptr) {
+            if (!seed_copy_step(job, sink, *conn, name, n, *copy, cluster, ran, all_same_so_far)) return;
+            continue;
+        }
         const Value* file = step.is_string() ? &step : step.find("file");
         const Value* text = step.is_string() ? nullptr : step.find("text");
         std::string resource = file ? fmt::format("sql {}: {}", name, file->text()) : fmt::format("sql {}: text #{}", name, n);
@@ -168,7 +207,8 @@ void seed_database_content(const SeedJob& job, SeedSink& sink, const Value& db) 
 
 }  // namespace
 
-std::optional<std::string> postgres_database_digest(const SeedDecl& decl, const std::string& db) {
+std::optional<std::string> postgres_database_digest(const SeedDecl& decl, const std::string& db,
+                                                    const SeedTarget* target) {
     const Value* dbs = decl.spec.find("databases");
     if (!dbs) return std::nullopt;
     for (const auto& d : dbs->items()) {
@@ -176,6 +216,14 @@ std::optional<std::string> postgres_database_digest(const SeedDecl& decl, const 
         std::string all = d.to_ordered_json().dump();
         if (const Value* sql = d.find("sql"))
             for (const auto& step : sql->items()) {
+                if (const Value* copy = step.is_mapping() ? step.find("copy") : nullptr) {
+                    try {
+                        all += "\n" + seed_file_digest(decl, copy->find("file")->text(), *copy->find("file"), target);
+                    } catch (const Error&) {
+                        return std::nullopt;
+                    }
+                    continue;
+                }
                 const Value* file = step.is_string() ? &step : step.find("file");
                 if (!file) continue;
                 try {
@@ -243,12 +291,70 @@ void seed_postgres(const SeedJob& job, SeedSink& sink) {
 
 SchemaPtr postgres_schema() {
     using namespace schema;
-    auto sql = one_of({string(), object({opt("file", string()), opt("text", string())})},
-                      "a file path or a mapping with file or text");
+    auto copy = object({req("table", string()), req("file", string()), opt("format", choice({"csv", "text"})),
+                        opt("header", boolean()), opt("columns", list(string())), opt("delimiter", string()),
+                        opt("null_text", string())});
+    auto sql = one_of({string(), object({opt("file", string()), opt("text", string()), opt("copy", copy)})},
+                      "a file path or a mapping with file, text or copy");
     return object({
         opt("roles", named_list({opt("password", string()), opt("login", boolean()), opt("superuser", boolean())})),
         opt("databases", named_list({opt("owner", string()), opt("extensions", list(string())), opt("sql", list(sql))})),
     });
+}
+
+// A step names one thing to run; a copy's file exists (it is checked here, at file:line:col,
+// rather than half-way through a seed); its options fit its format.
+void check_copy(const Value& copy, const std::string& path) {
+    const Value* file = copy.find("file");
+    std::string format = copy.has("format") ? copy.find("format")->text() : "csv";
+    if (format != "csv" && copy.has("header"))
+        throw error_at(copy.find("header")->mark(), join_path(path, "header"),
+                       "header is a csv option (the text format has no header line)");
+    if (const Value* d = copy.find("delimiter"); d && d->text().size() != 1)
+        throw error_at(d->mark(), join_path(path, "delimiter"), "delimiter must be one character");
+    if (const Value* cols = copy.find("columns"); cols && cols->items().empty())
+        throw error_at(cols->mark(), join_path(path, "columns"), "columns, when given, names at least one column");
+    if (const Value* t = copy.find("table"); t && (t->text().empty() || t->text().front() == '.' || t->text().back() == '.'))
+        throw error_at(t->mark(), join_path(path, "table"), "table is a name or schema.name");
+    const auto& src = file->mark().file;
+    if (!src || src->base_dir.empty()) return;  // a built-in profile's file: embedded
+    std::filesystem::path p(file->text());
+    if (p.is_relative()) p = std::filesystem::path(src->base_dir) / p;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec))
+        throw error_at(file->mark(), join_path(path, "file"),
+                       fmt::format("copy file {} does not exist", p.lexically_normal().string()));
+}
+
+void postgres_files(const Value& block, std::vector<const Value*>& out) {
+    if (const Value* dbs = block.find("databases"))
+        for (const auto& db : dbs->items())
+            if (const Value* sql = db.find("sql"))
+                for (const auto& step : sql->items()) {
+                    if (step.is_string()) out.push_back(&step);
+                    else if (const Value* f = step.find("file")) out.push_back(f);
+                    else if (const Value* c = step.find("copy")) out.push_back(c->find("file"));
+                }
+}
+
+void check_postgres(const Value& block, const std::string& path, const SeedSiblings&) {
+    const Value* dbs = block.find("databases");
+    if (!dbs) return;
+    for (std::size_t i = 0; i < dbs->items().size(); ++i) {
+        const Value* sql = dbs->items()[i].find("sql");
+        if (!sql) continue;
+        std::string sp = join_path(index_path(join_path(path, "databases"), i), "sql");
+        for (std::size_t j = 0; j < sql->items().size(); ++j) {
+            const Value& step = sql->items()[j];
+            if (!step.is_mapping()) continue;
+            std::string stp = index_path(sp, j);
+            int named = step.has("file") + step.has("text") + step.has("copy");
+            if (named != 1)
+                throw error_at(step.mark(), stp, named == 0 ? "a sql step needs file, text or copy"
+                                                            : "a sql step has one of file, text or copy, not several");
+            if (const Value* copy = step.find("copy")) check_copy(*copy, join_path(stp, "copy"));
+        }
+    }
 }
 
 }  // namespace
@@ -257,12 +363,14 @@ extern const SeedKind postgres_kind;
 const SeedKind postgres_kind{
     .name = "postgres",
     .family = "sql",
-    .summary = "roles, databases with owners, extensions and SQL steps (files or inline)",
+    .summary = "roles, databases with owners, extensions, SQL steps (files or inline) and COPY of CSV/text files",
     .schema = postgres_schema,
+    .check = check_postgres,
     .seed = seed_postgres,
     .reset_template = "postgres",
     .reset = reset_postgres,
     .after_seed = after_seed_postgres,
+    .files = postgres_files,
 };
 
 }  // namespace devenv

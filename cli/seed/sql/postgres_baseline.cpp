@@ -137,8 +137,8 @@ std::string comment_of(PgConn& admin, const std::string& db) {
 }
 
 // The template of `db` when it is the baseline of the declaration as it is now, else "".
-std::string current_baseline(PgConn& admin, const SeedDecl& decl, const std::string& db) {
-    auto digest = postgres_database_digest(decl, db);
+std::string current_baseline(PgConn& admin, const SeedDecl& decl, const std::string& db, const SeedTarget& target) {
+    auto digest = postgres_database_digest(decl, db, &target);
     std::string tmpl = template_name(db);
     if (!digest || comment_of(admin, tmpl) != baseline_comment(*digest)) return {};
     return tmpl;
@@ -166,7 +166,7 @@ void capture_postgres_baselines(const ServiceSeedJob& job, SeedSink& sink, bool 
             if (database_exists(*admin, trash_name(db)))
                 if (auto err = drop_database(*admin, trash_name(db))) fail(*err);
             if (!database_exists(*admin, db)) continue;  // its creation failed and was reported
-            auto digest = postgres_database_digest(*d, db);
+            auto digest = postgres_database_digest(*d, db, &job.target);
             if (!digest) continue;  // an unreadable SQL file, reported by the seed
             bool exists = database_exists(*admin, tmpl);
             if (exists && !fresh) {
@@ -215,7 +215,7 @@ void reset_postgres(const ServiceSeedJob& job, SeedSink& sink) {
         for (const auto& db : postgres_declared_databases(*d)) {
             if (interrupted(job.target)) return;
             std::string resource = "database " + db;
-            std::string tmpl = current_baseline(*admin, *d, db);
+            std::string tmpl = current_baseline(*admin, *d, db, job.target);
             std::string owner = owner_of(*admin, db);
             if (!tmpl.empty()) {
                 if (auto err = set_aside(*admin, db)) {

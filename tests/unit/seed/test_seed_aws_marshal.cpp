@@ -1,6 +1,8 @@
 // YAML/JSON to DynamoDB marshalling, item files, and the small helpers of the AWS seeders.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "seed/aws/support.hpp"
 #include "seed/kinds.hpp"
 #include "yaml/yaml.hpp"
@@ -58,6 +60,48 @@ TEST_CASE("items files: a JSON array or JSON lines; errors name the line") {
         CHECK(e.message().find("bad.jsonl:2") != std::string::npos);
     }
     CHECK_THROWS_AS(parse_items_text("[1, 2]", "nums.json"), Error);
+}
+
+TEST_CASE("items files stream: each item handed on in order, nested values whole, bad items named") {
+    // An array whose elements hold arrays and objects: only top-level elements are items.
+    std::istringstream arr(R"(  [ {"a": [1, {"b": [2]}]}, {"c": {"d": {}}}, {"e": "]"} ] )");
+    std::vector<json> got;
+    for_each_item(arr, "a.json", [&](json&& j) { got.push_back(std::move(j)); });
+    REQUIRE(got.size() == 3);
+    CHECK(got[0]["a"][1]["b"][0] == 2);
+    CHECK(got[1]["c"]["d"].is_object());
+    CHECK(got[2]["e"] == "]");
+
+    // Many items: the callback sees them one by one (a consumer that keeps none holds none).
+    std::string big = "[";
+    for (int i = 0; i < 5000; ++i) big += (i ? "," : "") + std::string(R"({"pk": "k)") + std::to_string(i) + "\"}";
+    big += "]";
+    std::istringstream big_in(big);
+    int n = 0;
+    std::string last;
+    for_each_item(big_in, "big.json", [&](json&& j) {
+        ++n;
+        last = j["pk"];
+    });
+    CHECK(n == 5000);
+    CHECK(last == "k4999");
+
+    std::istringstream nested(R"([{"a": 1}, [1, 2]])");
+    try {
+        for_each_item(nested, "n.json", [](json&&) {});
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.message().find("n.json: item 2 is not a JSON object") != std::string::npos);
+    }
+    std::istringstream broken(R"([{"a": 1}, {"b": )");
+    CHECK_THROWS_WITH_AS(for_each_item(broken, "b.json", [](json&&) {}), doctest::Contains("b.json is not valid JSON"), Error);
+    std::istringstream lines("{\"a\": 1}\n\n[2]\n");
+    try {
+        for_each_item(lines, "l.jsonl", [](json&&) {});
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.message().find("l.jsonl:3: not a JSON object") != std::string::npos);
+    }
 }
 
 TEST_CASE("DynamoDB equality: numbers by value, sets unordered, maps and lists exact") {

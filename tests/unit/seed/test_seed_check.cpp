@@ -169,3 +169,39 @@ TEST_SUITE("seed.sns_check") {
         CHECK(error_of(p.options()) == "no error");
     }
 }
+
+TEST_SUITE("seed.postgres.copy") {
+    constexpr const char* kHead =
+        "services:\n  db: {template: postgres}\nseed:\n  db:\n    postgres:\n      databases:\n        - name: shop\n"
+        "          sql:\n";
+
+    TEST_CASE("a copy step's file, format and options are checked at file:line:col before anything runs") {
+        TempProject p;
+        p.write("data/rows.csv", "1,a\n");
+        p.write("devenv.yaml", std::string(kHead) + "            - copy: {table: t, file: data/rows.csv, header: true}\n");
+        CHECK(error_of(p.options()) == "no error");
+
+        p.write("devenv.yaml", std::string(kHead) + "            - copy: {table: t, file: data/nope.csv}\n");
+        std::string e = error_of(p.options());
+        CHECK(e.find("9:38:") == 0);
+        CHECK(e.find("data/nope.csv does not exist") != std::string::npos);
+        CHECK(e.find("seed.db.postgres.databases[0].sql[0].copy.file") != std::string::npos);
+
+        p.write("devenv.yaml", std::string(kHead) + "            - copy: {table: t, file: data/rows.csv, format: xml}\n");
+        e = error_of(p.options());
+        CHECK(e.find("9:") == 0);
+        CHECK(e.find("csv") != std::string::npos);
+
+        p.write("devenv.yaml", std::string(kHead) + "            - copy: {table: t, file: data/rows.csv, format: text, header: true}\n");
+        CHECK(error_of(p.options()).find("header is a csv option") != std::string::npos);
+
+        p.write("devenv.yaml", std::string(kHead) + "            - copy: {table: t, file: data/rows.csv, delimiter: ';;'}\n");
+        CHECK(error_of(p.options()).find("delimiter must be one character") != std::string::npos);
+
+        p.write("devenv.yaml", std::string(kHead) + "            - {text: 'select 1', copy: {table: t, file: data/rows.csv}}\n");
+        CHECK(error_of(p.options()).find("one of file, text or copy, not several") != std::string::npos);
+
+        p.write("devenv.yaml", std::string(kHead) + "            - copy: {file: data/rows.csv}\n");
+        CHECK(error_of(p.options()).find("table") != std::string::npos);
+    }
+}

@@ -295,3 +295,102 @@ TEST_CASE("reset postgres: the baseline is the seed's, whatever ran between (see
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("seed") {
+
+TEST_CASE("seed postgres copy: rows streamed in, skipped while unchanged, replaced when the file changes" *
+          doctest::skip(no_pg())) {
+    PgNames n;
+    Fixture f("postgres", pg_probe());
+    // More than one 256 KiB chunk, so the stream crosses PQputCopyData calls mid-row.
+    std::string csv = "id,name\n";
+    for (int i = 1; i <= 20000; ++i) csv += fmt::format("{},name number {}\n", i, i);
+    f.write("data/t.csv", csv);
+    f.write("data/t.txt", "1\tone\n2\t\\N\n");
+    f.declare("postgres", fmt::format(R"Y(
+databases:
+  - name: {db}
+    sql:
+      - {{text: "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, name text); CREATE TABLE IF NOT EXISTS u (id int, name text);"}}
+      - copy: {{table: t, file: data/t.csv, header: true}}
+      - copy: {{table: public.u, file: data/t.txt, format: text, columns: [id, name]}}
+)Y", fmt::arg("db", n.db)));
+    std::string t_step = fmt::format("copy {}: t from data/t.csv", n.db);
+    std::string u_step = fmt::format("copy {}: public.u from data/t.txt", n.db);
+
+    auto first = f.seed();
+    auto o = outcomes(first);
+    CHECK(o[t_step] == "updated");
+    CHECK(detail_of(first, t_step) == "20000 rows copied");
+    CHECK(detail_of(first, u_step) == "2 rows copied");
+    CHECK(psql(n.db, "select count(*), max(id), sum(length(name)) from t") ==
+          psql(n.db, "select 20000, 20000, sum(length('name number ' || g)) from generate_series(1, 20000) g"));
+    CHECK(psql(n.db, "select count(*) from u where name is null") == "1");
+    // The digest is remembered with the file's stamp, for the next run.
+    nlohmann::json kept = first.recorded()["svc"]["_reset"];
+    CHECK(kept.contains("digest:" + (f.dir / "data/t.csv").lexically_normal().string()));
+
+    f.state = first.recorded()["svc"];
+    auto second = f.seed();
+    o = outcomes(second);
+    CHECK(o[t_step] == "unchanged");
+    CHECK(o[u_step] == "unchanged");
+    CHECK(psql(n.db, "select count(*) from t") == "20000");
+
+    f.write("data/t.csv", "id,name\n7,seven\n8,eight\n");
+    f.state = second.recorded()["svc"];
+    auto third = f.seed();
+    CHECK(outcomes(third)[t_step] == "updated");
+    CHECK(detail_of(third, t_step) == "2 rows copied");
+    CHECK(psql(n.db, "select string_agg(name, ',' order by id) from t") == "seven,eight");
+    // A step after a re-run step runs again too (it builds on what came before).
+    CHECK(outcomes(third)[u_step] == "updated");
+    CHECK(psql(n.db, "select count(*) from u") == "2");
+}
+
+TEST_CASE("seed postgres copy: a missing table or a bad row fails the step with the server's words; the table keeps its rows" *
+          doctest::skip(no_pg())) {
+    PgNames n;
+    Fixture f("postgres", pg_probe());
+    f.write("data/ok.csv", "1,a\n2,b\n");
+    f.write("data/bad.csv", "3,c\nfour,d\n");
+    f.declare("postgres", fmt::format(R"Y(
+databases:
+  - name: {db}
+    sql:
+      - {{text: "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, name text)"}}
+      - copy: {{table: t, file: data/ok.csv}}
+)Y", fmt::arg("db", n.db)));
+    CHECK_FALSE(f.seed().any_failed());
+    f.declare("postgres", fmt::format(R"Y(
+databases:
+  - name: {db}
+    sql:
+      - copy: {{table: t, file: data/bad.csv}}
+      - copy: {{table: nowhere, file: data/ok.csv}}
+)Y", fmt::arg("db", n.db)));
+    auto bad = f.seed();
+    std::string step = fmt::format("copy {}: t from data/bad.csv", n.db);
+    CHECK(outcomes(bad)[step] == "failed");
+    std::string why = detail_of(bad, step);
+    CHECK(why.find("22P02") != std::string::npos);
+    CHECK(why.find("line 2") != std::string::npos);
+    CHECK(why.find("declared at") != std::string::npos);
+    CHECK(psql(n.db, "select string_agg(name, ',' order by id) from t") == "a,b");  // rolled back
+    // Later steps do not run after a failed one.
+    CHECK(outcomes(bad).count(fmt::format("copy {}: nowhere from data/ok.csv", n.db)) == 0);
+
+    f.declare("postgres", fmt::format(R"Y(
+databases:
+  - name: {db}
+    sql:
+      - copy: {{table: nowhere, file: data/ok.csv}}
+)Y", fmt::arg("db", n.db)));
+    auto missing = f.seed();
+    std::string m = detail_of(missing, fmt::format("copy {}: nowhere from data/ok.csv", n.db));
+    CHECK(m.find("42P01") != std::string::npos);
+    CHECK(m.find("\"nowhere\" does not exist") != std::string::npos);
+    CHECK(m.find("declared at") != std::string::npos);
+}
+
+}
