@@ -6,7 +6,9 @@
 _devenv_takes_value() {
     case "$1:$2" in
         render:-o|render:--output) return 0 ;;
+        up:--pull) return 0 ;;
         up:--build|up:--no-seed|up:--allow-remote|up:--current-env) return 1 ;;
+        pull:--missing) return 1 ;;
         wait:-p|wait:--profile) return 0 ;;
         status:-p|status:--profile) return 0 ;;
         logs:-p|logs:--profile|logs:-n|logs:--tail) return 0 ;;
@@ -31,7 +33,8 @@ _devenv_takes_value() {
 _devenv_options() {
     case "$1" in
         render) echo '-o --output' ;;
-        up) echo '--build --no-seed --allow-remote --current-env' ;;
+        up) echo '--build --no-seed --allow-remote --pull --current-env' ;;
+        pull) echo '--missing' ;;
         wait) echo '-p --profile' ;;
         status) echo '-p --profile' ;;
         logs) echo '-p --profile -f --follow -n --tail -t --timestamps' ;;
@@ -54,7 +57,9 @@ _devenv_values() {
         render:) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         config:) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         templates:) words=$(command "${COMP_WORDS[0]}" __complete templates 2>/dev/null) ;;
+        up:--pull) words='always missing never' ;;
         up:) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
+        pull:) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         wait:-p) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         wait:--profile) words=$(command "${COMP_WORDS[0]}" __complete profiles 2>/dev/null) ;;
         wait:) words=$(command "${COMP_WORDS[0]}" __complete services 2>/dev/null) ;;
@@ -109,7 +114,7 @@ _devenv() {
     elif [[ $cur == -* ]]; then
         COMPREPLY=( $(compgen -W "$(_devenv_options "$cmd")" -- "$cur") )
     elif [[ -z $cmd ]]; then
-        COMPREPLY=( $(compgen -W 'render config profiles version templates up wait status logs down env seed reset init doctor completion' -- "$cur") )
+        COMPREPLY=( $(compgen -W 'render config profiles version templates up pull wait status logs down env seed reset init doctor completion' -- "$cur") )
     else
         _devenv_values "$cmd" ""
     fi

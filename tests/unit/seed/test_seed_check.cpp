@@ -185,7 +185,13 @@ TEST_SUITE("seed.postgres.copy") {
         std::string e = error_of(p.options());
         CHECK(e.find("9:38:") == 0);
         CHECK(e.find("data/nope.csv does not exist") != std::string::npos);
-        CHECK(e.find("seed.db.postgres.databases[0].sql[0].copy.file") != std::string::npos);
+        std::string key;
+        try {
+            load_checked_profile(p.options());
+        } catch (const Error& err) {
+            key = err.key_path();
+        }
+        CHECK(key == "seed.db.postgres.databases[0].sql[0].copy.file");
 
         p.write("devenv.yaml", std::string(kHead) + "            - copy: {table: t, file: data/rows.csv, format: xml}\n");
         e = error_of(p.options());
