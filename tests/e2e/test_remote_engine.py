@@ -434,7 +434,9 @@ def test_ssh_engine_in_a_namespace(remote, tmp_path):
     sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "stranger"))
     cfg = (tmp_path / "ssh_config").read_text()
     (tmp_path / "ssh_config").write_text(cfg.replace(f"{tmp_path}/id_ed25519", f"{tmp_path}/stranger"))
-    r = devenv(folder, "status", env=env, timeout=60)
+    # After the cycle's `down` the folder has no record: name the profile, or status would (rightly)
+    # say "nothing was started here" without asking the engine.
+    r = devenv(folder, "status", "-p", "aws", env=env, timeout=60)
     assert r.returncode == 3, r.stderr
     assert f"cannot reach the Docker engine at ssh://root@{NS_ADDR}: ssh: root@{NS_ADDR}: Permission denied (publickey)" in r.stderr
     assert "ssh-copy-id" in r.stderr
@@ -445,7 +447,7 @@ def test_ssh_engine_in_a_namespace(remote, tmp_path):
     sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "impostor"))
     imp = (tmp_path / "impostor.pub").read_text().split()
     (tmp_path / "known_hosts").write_text(f"{NS_ADDR} {imp[0]} {imp[1]}\n")
-    r = devenv(folder, "status", env=env, timeout=60)
+    r = devenv(folder, "status", "-p", "aws", env=env, timeout=60)
     assert r.returncode == 3, r.stderr
     assert "Host key verification failed" in r.stderr and "cannot accept a host key" in r.stderr
     (tmp_path / "known_hosts").write_text(known)
