@@ -205,6 +205,21 @@ LogLevel VERBOSE
             assert Path(f"/sys/class/net/{self.shared[0]}").exists(), "the shared engine's bridge is gone"
 
 
+_shared = []
+
+
+@pytest.fixture(autouse=True)
+def shared_bridge_kept():
+    """The namespace's dockerd can delete the shared engine's docker0 some time after it started
+    (not only when it starts or stops), and the shared engine's `docker run` then fails: put the
+    bridge back before and after every test of this file."""
+    if not _shared:
+        _shared.append(shared_bridge())
+    restore_shared_bridge(_shared[0])
+    yield
+    restore_shared_bridge(_shared[0])
+
+
 @pytest.fixture(scope="module")
 def remote(request):
     if os.geteuid() != 0:
@@ -485,20 +500,32 @@ def test_docker_context(remote, tmp_path):
     assert project_containers(remote, name) == []
 
 
+# Loaded on first use (cli/lazy/), so not in the binary's ldd: they and what they need go along.
+LAZY_LIBS = ("libcurl.so.4", "libpq.so.5", "librdkafka.so.1")
+
+
 def runtime_libs():
-    """The shared libraries devenv needs that are not glibc's (the container's own glibc loads them)."""
-    out = sh("ldd", DEVENV).stdout
-    libs = []
-    for line in out.splitlines():
-        parts = line.split("=>")
-        if len(parts) != 2:
-            continue
-        path = parts[1].split("(")[0].strip()
-        base = os.path.basename(path)
-        if not path or any(base.startswith(g) for g in ("libc.so", "libm.so", "libpthread", "libdl.so", "librt.so",
-                                                         "ld-linux", "libresolv")):
-            continue
-        libs.append(path)
+    """The shared libraries devenv needs that are not glibc's (the container's own glibc loads them):
+    the binary's own and those of the libraries it loads on first use."""
+    lazy = []
+    for soname in LAZY_LIBS:
+        found = [l.split("=>")[1].strip() for l in sh("ldconfig", "-p").stdout.splitlines()
+                 if l.strip().startswith(soname + " ") and "x86-64" in l]
+        assert found, f"{soname} is not installed: run scripts/install-deps.sh"
+        lazy.append(found[0])
+    libs = list(lazy)
+    for target in (DEVENV, *lazy):
+        for line in sh("ldd", target).stdout.splitlines():
+            parts = line.split("=>")
+            if len(parts) != 2:
+                continue
+            path = parts[1].split("(")[0].strip()
+            base = os.path.basename(path)
+            if not path or any(base.startswith(g) for g in ("libc.so", "libm.so", "libpthread", "libdl.so", "librt.so",
+                                                             "ld-linux", "libresolv")):
+                continue
+            if path not in libs:
+                libs.append(path)
     return libs
 
 
