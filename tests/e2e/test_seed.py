@@ -272,7 +272,7 @@ def test_seed_refuses_an_endpoint_that_is_not_this_machine(make_env):
     t0 = time.monotonic()
     r2 = e.devenv("seed", "--project-name", e.name, "--set", "services.db.probe.host=10.255.255.1")
     assert r2.code == 5, r2
-    assert "not on this machine" in r2.err and "--allow-remote" in r2.err, r2
+    assert "neither on this machine nor on the engine's host" in r2.err and "--allow-remote" in r2.err, r2
     assert time.monotonic() - t0 < 5
     r3 = e.devenv("reset", "--project-name", e.name, "--set", "services.db.probe.host=192.0.2.7")
-    assert r3.code == 5 and "not on this machine" in r3.err, r3
+    assert r3.code == 5 and "neither on this machine nor on the engine's host" in r3.err, r3
