@@ -13,8 +13,6 @@
 
 namespace devenv {
 
-namespace {
-
 std::string clock_now() {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -23,6 +21,8 @@ std::string clock_now() {
     std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
     return buf;
 }
+
+namespace {
 
 const char* kind_name(WaitEvent::Kind k) {
     switch (k) {

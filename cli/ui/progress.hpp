@@ -12,6 +12,9 @@
 
 namespace devenv {
 
+// The local time of day, HH:MM:SS, that starts each plain (non-terminal) progress line.
+std::string clock_now();
+
 class WaitDisplay {
 public:
     WaitDisplay(const Ui& ui, std::vector<std::string> services, std::string command);

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "ui/progress.hpp"
 #include "util/duration.hpp"
 
 namespace devenv {
@@ -20,15 +21,6 @@ constexpr auto kPlainEvery = 5s;   // a CI log line per image at most this often
 constexpr auto kJsonEvery = 1s;    // a progress event per image at most this often
 constexpr auto kRedrawEvery = 100ms;
 constexpr std::size_t kMaxNameWidth = 44;
-
-std::string clock_now() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
-    return buf;
-}
 
 double seconds(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1e6; }
 
