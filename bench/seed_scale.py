@@ -13,7 +13,7 @@ For each kind and size, against the bulk tool a user would otherwise reach for, 
     `psql -c "\\copy ..."`;
   - Redis keys: 1,000 / 100,000, against `redis-cli --pipe`.
 Each devenv figure is the whole `devenv seed` process (first seed into an emptied service), the
-unchanged re-seed, and the soft reset, with the seed's peak RSS (wait4's ru_maxrss). Two devenv
+unchanged re-seed, and the soft reset, with the seed's peak RSS (its own ru_maxrss, through GNU time). Two devenv
 builds run side by side, each on its own containers: --before (main as found) and --devenv (this
 tree). Then `devenv up` on the environment already up with the 100,000-item seed.
 
@@ -209,7 +209,7 @@ class Env:
                        "PGUSER": "app"}
 
     def dv(self, *args, timeout=1800):
-        return run([self.bin, *args, *self.opts], cwd=self.work, env=self.env, timeout=timeout)
+        return run([self.bin, *args, *self.opts], cwd=self.work, env=self.env, timeout=timeout, rss=True)
 
     def set_seed(self, seed):
         (self.work / "devenv.yaml").write_text(json.dumps(profile(seed)) + "\n")
@@ -487,7 +487,7 @@ def report(b, a, up):
              "counts what the service holds with a client devenv does not use; any mismatch is listed under "
              "\"What failed\". To keep the run within the machine's time, main's soft reset is not measured at the "
              "largest size of each kind.", "",
-             "Peak RSS is the devenv process's ru_maxrss. The bulk tools: " +
+             "Peak RSS is the devenv process's own ru_maxrss, reported by GNU time (it forks devenv from its own 1 MB image, so the figure is not inflated by the Python script's memory). The bulk tools: " +
              "; ".join(f"{TITLES[k]}: {BULK[k]}" for k in SIZES) + ". The DynamoDB, SSM and table scripts use "
              "botocore (the library the aws CLI runs on) in one process with one kept-alive connection; the "
              "`aws CLI` column is the CLI itself, one process per call, where that takes under a minute.", ""]
