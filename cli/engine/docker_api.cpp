@@ -145,22 +145,43 @@ HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
                 .hint("the engine may be overloaded; `docker info` shows whether it answers at all");
         throw unreachable_error(r.error);
     }
+    // The request went out with the pinned version, unasked. An engine older than that answers
+    // 400 "client version 1.41 is too new. Maximum supported API version is 1.40": ask its
+    // version once, and send the request again in it.
+    if (r.status == 400 && api_version_.empty() && engine_message(r).find("is too new") != std::string::npos) {
+        std::string pinned = fmt::format("/v{}/", kPinnedApi);
+        auto at = req.url.find(pinned);
+        const std::string& engine = api_version();
+        if (at != std::string::npos && engine != kPinnedApi) {
+            req.url.replace(at, pinned.size(), fmt::format("/v{}/", engine));
+            return send(std::move(req), what);
+        }
+    }
     return r;
 }
 
+// The engine's API version when it is older than the pinned one, else the pinned one; asked
+// with a ping. Requests do not wait for it: they go out in the pinned version, and send() asks
+// only when an engine refuses that as too new (one round trip saved on every command).
 const std::string& DockerApi::api_version() {
     if (api_version_.empty()) {
         HttpRequest req;
         req.url = base_ + "/_ping";
         req.timeout = first_answer();
         HttpResponse r = send(req, "a ping");
-        std::string engine = r.header("Api-Version");
-        api_version_ = !engine.empty() && api_older(engine, kPinnedApi) ? engine : std::string(kPinnedApi);
+        note_api_version(r);
     }
     return api_version_;
 }
 
-std::string DockerApi::url(const std::string& path) { return fmt::format("{}/v{}{}", base_, api_version(), path); }
+void DockerApi::note_api_version(const HttpResponse& ping) {
+    std::string engine = ping.header("Api-Version");
+    api_version_ = !engine.empty() && api_older(engine, kPinnedApi) ? engine : std::string(kPinnedApi);
+}
+
+std::string DockerApi::url(const std::string& path) {
+    return fmt::format("{}/v{}{}", base_, api_version_.empty() ? kPinnedApi : std::string_view(api_version_), path);
+}
 
 nlohmann::json DockerApi::get_json(const std::string& path, std::string_view what) {
     HttpRequest req;
@@ -181,12 +202,13 @@ nlohmann::json DockerApi::get_json(const std::string& path, std::string_view wha
 
 void DockerApi::ping() {
     HttpRequest req;
-    req.url = url("/_ping");
+    req.url = base_ + "/_ping";  // unversioned: its answer names the engine's API version
     req.timeout = first_answer();
     HttpResponse r = send(req, "a ping");
     if (r.status != 200)
         throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} answers its ping with: {}", host_, engine_message(r)))
             .hint("start the engine (e.g. `sudo systemctl start docker` or dockerd), or set DOCKER_HOST");
+    if (api_version_.empty()) note_api_version(r);
 }
 
 nlohmann::json DockerApi::version() {
@@ -246,6 +268,7 @@ bool DockerApi::image_exists(const std::string& ref) {
 
 long DockerApi::pull_image(const std::string& name, const std::string& tag, const std::string& registry_auth,
                            const std::function<bool(std::string_view line)>& on_line, const std::atomic<bool>* cancel) {
+    (void)api_version();  // a stream is not sent again on "too new": settle the version first
     HttpRequest req;
     req.method = "POST";
     req.url = url(fmt::format("/images/create?fromImage={}&tag={}", url_encode(name), url_encode(tag)));

@@ -86,7 +86,8 @@ public:
     DockerApi& operator=(const DockerApi&) = delete;
 
     const std::string& host() const { return host_; }
-    // "1.41"; negotiates (one /_ping) when not yet done.
+    // "1.41", or the engine's when older; asks (one /_ping) when not yet known. Requests do not
+    // need it first: they go out in the pinned version and settle it only if refused.
     const std::string& api_version();
 
     // GET /_ping.
@@ -145,12 +146,13 @@ private:
     HttpResponse send(HttpRequest req, std::string_view what);
     nlohmann::json get_json(const std::string& path, std::string_view what);
     std::string url(const std::string& path);
+    void note_api_version(const HttpResponse& ping);
     bool is_tty(const std::string& id);
 
     std::string host_;
     std::string socket_;       // unix socket path, or "" for tcp
     std::string base_;         // "http://localhost" or "http://host:port"
-    std::string api_version_;  // "" until negotiated
+    std::string api_version_;  // "" until asked: requests go out in the pinned version meanwhile
     std::unique_ptr<SshDialer> ssh_;  // ssh:// engines; outlives http_, whose sockets lead to it
     std::unique_ptr<HttpClient> http_;
     Error unreachable_error(const std::string& curl_error);

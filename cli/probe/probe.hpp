@@ -45,6 +45,8 @@ struct ProbeContext {
     ProbeContext();
     ~ProbeContext();
     std::unique_ptr<HttpClient> http;
+    // More kept connections, for a probe that asks several things at once (aws: one per service).
+    std::vector<std::unique_ptr<HttpClient>> more;
 };
 
 // The service's container as the engine last reported it.

@@ -117,13 +117,17 @@ ProbeResult check(const ProbeCall& call) {
     // Every service at once, each on its own connection: a lazily loading emulator (LocalStack)
     // loads them in parallel, and the answer takes the slowest call, not the sum. On a later
     // attempt (the wait loop polling an emulator that is not listening yet), the first service
-    // on the kept connection goes first, and the others only once it answered.
+    // on the kept connection goes first, and the others only once it answered. Each service's
+    // connection is kept in the context too, so a later attempt asks on it again.
     std::vector<AwsResult> results(wanted.size());
+    if (ctx.more.size() < wanted.size() - 1) ctx.more.resize(wanted.size() - 1);
+    for (auto& h : ctx.more)
+        if (!h) h = std::make_unique<HttpClient>();
     ThreadGroup threads;
     auto ask_others = [&] {
         for (std::size_t i = 1; i < wanted.size(); ++i)
             threads.spawn([&, i] {
-                AwsClient own(client.config());
+                AwsClient own(client.config(), *ctx.more[i - 1]);
                 results[i] = ping_aws_service(own, wanted[i]);
             });
     };

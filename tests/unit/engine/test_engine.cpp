@@ -89,6 +89,55 @@ TEST_SUITE("engine") {
         }
     }
 
+    TEST_CASE("requests go out in the pinned API version without a ping; an older engine's refusal settles it") {
+        SUBCASE("an engine that speaks the pinned version: the list is the only request") {
+            test::HttpTestServer engine([](const test::SeenRequest& r) {
+                if (r.path() == "/v1.41/containers/json") return test::reply(200, "[]");
+                return test::reply(404, R"({"message":"page not found"})");
+            });
+            DockerApi api("tcp://127.0.0.1:" + std::to_string(engine.port()));
+            CHECK(api.list_project("demo").empty());
+            auto seen = engine.seen();
+            REQUIRE(seen.size() == 1);
+            CHECK(seen[0].path() == "/v1.41/containers/json");
+            CHECK(api.api_version() == "1.41");  // asked now, with a ping
+            CHECK(engine.seen().size() == 2);
+            CHECK(engine.seen()[1].path() == "/_ping");
+        }
+        SUBCASE("an engine older than the pinned version: refused once, asked, sent again in its version") {
+            // Docker's own answer to a client version above its maximum (API middleware).
+            test::HttpTestServer engine([](const test::SeenRequest& r) {
+                if (r.path() == "/_ping") return test::reply(200, "OK", {{"Api-Version", "1.40"}});
+                if (r.path().starts_with("/v1.41/"))
+                    return test::reply(400, R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.40"})");
+                if (r.path() == "/v1.40/containers/json") return test::reply(200, "[]");
+                if (r.path() == "/v1.40/version") return test::reply(200, R"({"ApiVersion":"1.40"})");
+                return test::reply(404, R"({"message":"page not found"})");
+            });
+            DockerApi api("tcp://127.0.0.1:" + std::to_string(engine.port()));
+            CHECK(api.list_project("demo").empty());
+            CHECK(api.version().value("ApiVersion", "") == "1.40");
+            auto seen = engine.seen();
+            REQUIRE(seen.size() == 4);
+            CHECK(seen[0].path() == "/v1.41/containers/json");
+            CHECK(seen[1].path() == "/_ping");
+            CHECK(seen[2].path() == "/v1.40/containers/json");
+            CHECK(seen[3].path() == "/v1.40/version");  // settled: no second refusal
+            CHECK(api.api_version() == "1.40");
+        }
+        SUBCASE("a ping records the version, so nothing is refused after it") {
+            test::HttpTestServer engine([](const test::SeenRequest& r) {
+                if (r.path() == "/_ping") return test::reply(200, "OK", {{"Api-Version", "1.40"}});
+                if (r.path() == "/v1.40/containers/json") return test::reply(200, "[]");
+                return test::reply(400, R"({"message":"client version 1.41 is too new. Maximum supported API version is 1.40"})");
+            });
+            DockerApi api("tcp://127.0.0.1:" + std::to_string(engine.port()));
+            api.ping();
+            CHECK(api.list_project("demo").empty());
+            CHECK(engine.seen().size() == 2);
+        }
+    }
+
     TEST_CASE("unsupported DOCKER_HOST schemes are refused") {
         CHECK_THROWS_AS(DockerApi("npipe:////./pipe/docker_engine"), Error);
         CHECK_THROWS_AS(DockerApi("ssh://"), Error);
