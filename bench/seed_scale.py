@@ -389,37 +389,53 @@ class Bench:
             self.add(kind, n, "aws-cli", time.perf_counter() - t0)
             self.check(env, kind, n, "the aws CLI")
 
-    def devenv(self, env, kind, n, runs):
+    def prepare(self, env, kind, n):
         f = self.data_file(kind, n)
         if f:
             dest = env.work / f.name
             if not dest.exists():
                 os.link(f, dest) if os.stat(f).st_dev == os.stat(env.work).st_dev else shutil.copy(f, dest)
         env.set_seed(seed_block(kind, n, env.label))
+
+    def devenv_round(self, env, kind, n):
+        """One round on one build: first seed into an emptied service, unchanged re-seed, reset.
+        False when a step failed (the failure is recorded; no more rounds of that build)."""
+        env.empty(kind)
+        r = env.dv("seed")
+        if r.code != 0:
+            self.fail(f"{kind} {n}: {env.label} devenv seed", r)
+            return False
+        self.check(env, kind, n, f"{env.label} seed")
+        self.add(kind, n, f"{env.label}:seed", r.secs)
+        self.add(kind, n, f"{env.label}:rss", r.maxrss_kb)
+        r = env.dv("seed")
+        if r.code != 0:
+            self.fail(f"{kind} {n}: {env.label} devenv seed (unchanged)", r)
+            return False
+        self.add(kind, n, f"{env.label}:again", r.secs)
+        self.add(kind, n, f"{env.label}:again_rss", r.maxrss_kb)
+        if env.label == "before" and n == max(SIZES[kind]):
+            return True  # the machine's time: main's reset at the largest size is not measured
+        env.mutate(kind)
+        r = env.dv("reset")
+        if r.code != 0:
+            self.fail(f"{kind} {n}: {env.label} devenv reset", r)
+            return False
+        self.check(env, kind, n, f"{env.label} reset")
+        self.add(kind, n, f"{env.label}:reset", r.secs)
+        return True
+
+    def devenv(self, envs, kind, n, runs):
+        """The builds' rounds interleaved (before, after, before, after, ...), so a change in the
+        machine's load between rounds falls on both alike."""
+        live = [e for e in envs if not (kind == "copy" and e.label == "before")]  # main as found has no copy step
+        for env in live:
+            self.prepare(env, kind, n)
         for i in range(runs):
-            env.empty(kind)
-            r = env.dv("seed")
-            if r.code != 0:
-                self.fail(f"{kind} {n}: {env.label} devenv seed", r)
-                return
-            self.check(env, kind, n, f"{env.label} seed")
-            self.add(kind, n, f"{env.label}:seed", r.secs)
-            self.add(kind, n, f"{env.label}:rss", r.maxrss_kb)
-            r = env.dv("seed")
-            if r.code != 0:
-                self.fail(f"{kind} {n}: {env.label} devenv seed (unchanged)", r)
-                return
-            self.add(kind, n, f"{env.label}:again", r.secs)
-            self.add(kind, n, f"{env.label}:again_rss", r.maxrss_kb)
-            if env.label == "before" and n == max(SIZES[kind]):
-                continue  # the machine's time: main's reset at the largest size is not measured
-            env.mutate(kind)
-            r = env.dv("reset")
-            if r.code != 0:
-                self.fail(f"{kind} {n}: {env.label} devenv reset", r)
-                return
-            self.check(env, kind, n, f"{env.label} reset")
-            self.add(kind, n, f"{env.label}:reset", r.secs)
+            for env in list(live):
+                print(f"{kind} {n}: {env.label}, round {i + 1} of {runs}", file=sys.stderr, flush=True)
+                if not self.devenv_round(env, kind, n):
+                    live.remove(env)
 
     def up_already(self, env, runs=15):
         env.set_seed(seed_block("items", max(self.sizes["items"])))
@@ -563,13 +579,13 @@ def main():
         for kind, sizes in b.sizes.items():
             for n in sizes:
                 runs = a.big_runs if n == max(SIZES[kind]) else a.runs
-                print(f"{kind} {n}: bulk tool", file=sys.stderr, flush=True)
-                b.bulk(envs[-1], kind, n, runs)
-                for env in envs:
-                    if kind == "copy" and env.label == "before":
-                        continue  # main as found has no copy step
-                    print(f"{kind} {n}: {env.label}", file=sys.stderr, flush=True)
-                    b.devenv(env, kind, n, runs)
+                # The bulk tools' writes go to one build's services, then those are emptied; which
+                # build's alternates with the size, so neither build's emulator always comes
+                # second (moto is emptied by its reset API, not restarted).
+                bulk_env = envs[(sizes.index(n) + 1) % len(envs)] if kind != "copy" else envs[-1]
+                print(f"{kind} {n}: bulk tool (on {bulk_env.label}'s services)", file=sys.stderr, flush=True)
+                b.bulk(bulk_env, kind, n, runs)
+                b.devenv(envs, kind, n, runs)
                 write_results(b, a, up)  # after every size: a run cut short still leaves its figures
         if "items" in b.sizes:
             for env in envs:

@@ -481,16 +481,19 @@ StatusReport status(Environment& env, const std::vector<std::string>& only) {
     // The probes from the host start at once, while the engine lists the containers: status
     // then takes about its slowest probe, not the engine's answers plus that probe. A probe of
     // a service whose container turns out not to run is not shown (it found nothing, or
-    // something else on that port).
-    WaitHooks hooks = engine_hooks(env);
+    // something else on that port). They start before the engine's client exists, so loading
+    // its library (libcurl's chain, several milliseconds) overlaps their round trips instead
+    // of delaying them; they need no hooks (they do not look inside a container).
+    const WaitHooks no_hooks;
     std::vector<ProbeResult> early(selected.size());
     std::vector<bool> started(selected.size(), false);
     ThreadGroup threads;
     for (std::size_t i = 0; i < selected.size(); ++i) {
         if (selected[i]->job || !probes_from_host(*selected[i])) continue;
         started[i] = true;
-        threads.spawn([&, i] { early[i] = timed_probe(selected[i]->name, *selected[i], ContainerView{}, hooks); });
+        threads.spawn([&, i] { early[i] = timed_probe(selected[i]->name, *selected[i], ContainerView{}, no_hooks); });
     }
+    WaitHooks hooks = engine_hooks(env);
 
     auto containers = by_service(env.api().list_project(env.profile.project));
     for (const Service* s : selected) {
