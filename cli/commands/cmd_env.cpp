@@ -18,7 +18,7 @@ CLI::App* bind_env(CLI::App& app, EnvArgs& a) {
 void register_env(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<EnvArgs>();
     bind_env(app, *a)->callback([&ctx, a] {
-        Environment env = ctx.open(a->profile, true, a->services);
+        Environment env = ctx.open(a->profile, true, a->services, /*engine=*/false);  // exports need no engine
         ExportFormat format = ctx.global.json ? ExportFormat::json : parse_export_format(a->format);
         ExportPlan plan = plan_exports(env, a->services, format);
         if (a->services.empty())

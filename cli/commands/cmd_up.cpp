@@ -23,6 +23,7 @@ CLI::App* bind_up(CLI::App& app, UpArgs& a) {
 void register_up(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<UpArgs>();
     bind_up(app, *a)->callback([&ctx, a] {
+        start_engine_client_init();
         UpSelection chosen = open_up_environment(ctx.load_options(a->profile), a->current_env);
         show_up_selection(*ctx.ui, chosen);
         Environment& env = chosen.env;

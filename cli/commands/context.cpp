@@ -35,7 +35,9 @@ LoadOptions Context::load_options(const std::string& profile) const {
 
 Profile Context::load(const std::string& profile) const { return load_checked_profile(load_options(profile)); }
 
-Environment Context::open(const std::string& profile, bool recorded, const std::vector<std::string>& services) const {
+Environment Context::open(const std::string& profile, bool recorded, const std::vector<std::string>& services,
+                          bool engine) const {
+    if (engine) start_engine_client_init();
     Environment env = open_command_environment(load_options(profile), recorded, services);
     check_service_names(services, env.profile);
     return env;

@@ -28,7 +28,9 @@ struct Context {
 
     // The environment to act on (lifecycle/select.hpp): `up` passes recorded=false, the others
     // true. Checks that `services` are services of its profile.
-    Environment open(const std::string& profile, bool recorded, const std::vector<std::string>& services = {}) const;
+    // engine: the command talks to the engine (all but `env`): its client starts loading at once.
+    Environment open(const std::string& profile, bool recorded, const std::vector<std::string>& services = {},
+                     bool engine = true) const;
     // --timeout, or `fallback`; Error(usage) when it is not a duration.
     std::chrono::milliseconds timeout(std::chrono::milliseconds fallback) const;
     const std::atomic<bool>* interrupted() const;

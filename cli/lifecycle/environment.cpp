@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "lifecycle/ports.hpp"
+#include "net/http.hpp"
 #include "probe/kinds.hpp"
 #include "render/compose.hpp"
 #include "util/digest.hpp"
@@ -24,6 +25,8 @@
 namespace devenv {
 
 using Clock = std::chrono::steady_clock;
+
+void start_engine_client_init() { start_http_init_in_background(); }
 
 DockerApi& Environment::api() {
     if (!docker) docker = std::make_unique<DockerApi>(engine.address);

@@ -32,6 +32,11 @@ struct Environment {
     DockerApi& api();
 };
 
+// For a command that will talk to the engine: its HTTP library starts loading now, on a thread
+// of its own, while the profile is read (net/http.hpp). `env`, `render`, completion and the
+// like never call it, so they load nothing they do not use.
+void start_engine_client_init();
+
 // The host published ports are reached at, for LoadOptions::host: resolve_engine()'s. When the
 // engine cannot be resolved (a DOCKER_HOST devenv cannot use) this machine's, so that commands
 // that need no engine (render, config, doctor) still load; those that do fail on the engine.

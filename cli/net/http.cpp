@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -26,6 +28,15 @@ void global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
+
+// The background initialisation's thread, joined at exit (a static's destructor) so the process
+// never ends while it is inside the loader or OpenSSL.
+struct BackgroundInit {
+    std::thread thread;
+    ~BackgroundInit() {
+        if (thread.joinable()) thread.join();
+    }
+};
 
 bool has_header(const Headers& headers, std::string_view name) {
     return std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, name); });
@@ -210,6 +221,18 @@ HttpResponse HttpClient::Impl::perform(const HttpRequest& req, Sink& sink) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     resp.status = code;
     return resp;
+}
+
+void start_http_init_in_background() {
+    static BackgroundInit init;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        try {
+            init.thread = std::thread([] { global_init(); });
+        } catch (const std::system_error&) {
+            // No thread to be had: the first client initialises, as without this call.
+        }
+    });
 }
 
 std::string url_encode(std::string_view text) {

@@ -72,4 +72,10 @@ void read_header_line(Headers& headers, std::string_view line);
 // Percent-encodes everything but RFC 3986's unreserved characters (for query values).
 std::string url_encode(std::string_view text);
 
+// Loads libcurl (its chain of about 25 shared libraries) and initialises it and OpenSSL on a
+// thread of its own, at once, so a command that will talk to the engine does that while it
+// reads its profile instead of after. The first HttpClient waits for it if it is not done. The
+// thread is joined when the process exits. Once per process; later calls do nothing.
+void start_http_init_in_background();
+
 }  // namespace devenv
