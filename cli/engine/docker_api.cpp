@@ -138,7 +138,11 @@ Error DockerApi::unreachable_error(const std::string& curl_error) {
 
 HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
     req.connect_timeout = kConnectTimeout;
+    // The first request over ssh includes ssh's own handshake: give it the ping's bound, as when
+    // a ping went first.
+    if (ssh_ && !answered_ && req.timeout.count() > 0 && req.timeout < first_answer()) req.timeout = first_answer();
     HttpResponse r = http_->send(req);
+    if (r.ok()) answered_ = true;
     if (!r.ok()) {
         if (r.error.starts_with("Operation timed out"))  // connected, then no answer
             throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} did not answer {} in time: {}", host_, what, r.error))

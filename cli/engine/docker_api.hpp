@@ -153,6 +153,7 @@ private:
     std::string socket_;       // unix socket path, or "" for tcp
     std::string base_;         // "http://localhost" or "http://host:port"
     std::string api_version_;  // "" until asked: requests go out in the pinned version meanwhile
+    bool answered_ = false;    // a request was answered (ssh's handshake is behind us)
     std::unique_ptr<SshDialer> ssh_;  // ssh:// engines; outlives http_, whose sockets lead to it
     std::unique_ptr<HttpClient> http_;
     Error unreachable_error(const std::string& curl_error);
