@@ -265,8 +265,9 @@ RedisReply flatten(const redisReply* r) {
 
 }  // namespace
 
-std::vector<RedisReply> redis_pipeline(redisContext& c, const std::vector<std::vector<std::string>>& commands) {
-    SigpipeGuard no_sigpipe;
+namespace {
+
+void append_commands(redisContext& c, const std::vector<std::vector<std::string>>& commands) {
     for (const auto& cmd : commands) {
         std::vector<const char*> argv;
         std::vector<std::size_t> lens;
@@ -277,17 +278,41 @@ std::vector<RedisReply> redis_pipeline(redisContext& c, const std::vector<std::v
         if (redisAppendCommandArgv(&c, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK)
             throw Error(ErrorKind::seed, fmt::format("Redis: {}", short_detail(c.errstr)));
     }
+}
+
+Error connection_failed(const redisContext& c) {
+    return Error(ErrorKind::seed,
+                 fmt::format("Redis: {}", c.err == REDIS_ERR_EOF ? "connection closed by server" : short_detail(c.errstr)));
+}
+
+}  // namespace
+
+std::vector<RedisReply> redis_receive(redisContext& c, std::size_t count) {
+    SigpipeGuard no_sigpipe;
     std::vector<RedisReply> out;
-    out.reserve(commands.size());
-    for (std::size_t i = 0; i < commands.size(); ++i) {
+    out.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
         void* raw = nullptr;
-        if (redisGetReply(&c, &raw) != REDIS_OK || !raw)
-            throw Error(ErrorKind::seed,
-                        fmt::format("Redis: {}", c.err == REDIS_ERR_EOF ? "connection closed by server" : short_detail(c.errstr)));
+        if (redisGetReply(&c, &raw) != REDIS_OK || !raw) throw connection_failed(c);
         out.push_back(flatten(static_cast<redisReply*>(raw)));
         freeReplyObject(raw);
     }
     return out;
+}
+
+void redis_send(redisContext& c, const std::vector<std::vector<std::string>>& commands) {
+    SigpipeGuard no_sigpipe;
+    append_commands(c, commands);
+    // A blocking context: each call writes what the socket takes, until the buffer is out.
+    int done = 0;
+    while (!done)
+        if (redisBufferWrite(&c, &done) != REDIS_OK) throw connection_failed(c);
+}
+
+std::vector<RedisReply> redis_pipeline(redisContext& c, const std::vector<std::vector<std::string>>& commands) {
+    SigpipeGuard no_sigpipe;
+    append_commands(c, commands);
+    return redis_receive(c, commands.size());
 }
 
 }  // namespace devenv

@@ -99,6 +99,10 @@ struct RedisReply {
 // Sends every command pipelined and reads every reply in order. Throws Error(seed) when the
 // connection fails.
 std::vector<RedisReply> redis_pipeline(redisContext& c, const std::vector<std::vector<std::string>>& commands);
+// The same in two halves: the commands written out now, their `count` replies read later (in
+// order, before any other reply), so the caller can work while the server runs them.
+void redis_send(redisContext& c, const std::vector<std::vector<std::string>>& commands);
+std::vector<RedisReply> redis_receive(redisContext& c, std::size_t count);
 
 }  // namespace devenv
 

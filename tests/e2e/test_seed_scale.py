@@ -256,6 +256,11 @@ def test_redis_keys_file_is_seeded_reseeded_unchanged_and_reset(make_env):
     r2, doc = seed_json(e, "seed")
     assert r2.code == 0, r2
     assert {v for v in outcomes(doc).values()} == {"unchanged"}, doc
+    # The file's 5,002 keys are one resource, counted (as an items_file's items are): the
+    # results held and shown do not grow with the file.
+    from_file = [x for x in doc["resources"] if x["resource"] == "keys of keys.jsonl"]
+    assert len(from_file) == 1 and from_file[0]["detail"] == "5002 keys as declared", doc
+    assert not [x for x in doc["resources"] if x["resource"].startswith("key k:")], doc
 
     redis(port, "SET", "k:00007", "changed")
     redis(port, "SET", "app:made", "x")

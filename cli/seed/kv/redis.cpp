@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "seed/aws/support.hpp"  // for_each_item: JSON lines or an array, streamed
 #include "seed/data_support.hpp"
@@ -135,10 +137,21 @@ KeyDecl key_decl(const Value& k) {
 
 // One declaration's keys, chunk by chunk: read back (unless the database was empty), compared,
 // and the missing or different ones written.
+// What a keys_file's keys came to, counted instead of reported one by one: a file of 100,000
+// keys is one resource (as an items_file is), so the results held and shown stay the same size
+// whatever the file's. A key that fails is still reported on its own.
+struct KeyTally {
+    std::size_t created = 0, updated = 0, drift = 0, unchanged = 0;
+    std::size_t written() const { return created + updated + drift; }
+};
+
 class RedisRun {
 public:
     RedisRun(const SeedJob& job, SeedSink& sink, redisContext& conn, bool fresh)
         : job_(job), sink_(sink), conn_(conn), fresh_(fresh) {}
+
+    // While set, successful keys are counted here rather than reported.
+    void tally_into(KeyTally* tally) { tally_ = tally; }
 
     void process(const std::vector<KeyDecl>& keys) {
         struct Pending {
@@ -181,35 +194,94 @@ public:
                 else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";
                 if (!why.empty()) writes.push_back({i, Outcome::drift, why + "; rewritten", true});
                 else if (job_.force) writes.push_back({i, Outcome::updated, "rewritten (--force)", true});
-                else report(sink_, job_, "key " + k.key, Outcome::unchanged);
+                else done(k.key, Outcome::unchanged, {});
             }
         }
         if (writes.empty() || interrupted(job_.target)) return;
 
+        Sent sent;
         std::vector<std::vector<std::string>> cmds;
-        std::vector<std::pair<std::size_t, std::size_t>> replies_of;  // each key's replies [first, end)
         for (const auto& w : writes) {
             std::size_t first = cmds.size();
             for (auto& c : write_commands(keys[w.index], w.exists)) cmds.push_back(std::move(c));
-            replies_of.emplace_back(first, cmds.size());
+            sent.keys.push_back({keys[w.index].key, w.outcome, w.detail, first, cmds.size()});
         }
-        auto results = redis_pipeline(conn_, cmds);
-        for (std::size_t n = 0; n < writes.size(); ++n) {
-            const std::string resource = "key " + keys[writes[n].index].key;
-            std::string error;
-            for (std::size_t i = replies_of[n].first; i < replies_of[n].second && error.empty(); ++i)
-                if (results[i].error) error = results[i].text;
-            if (!error.empty()) report(sink_, job_, resource, Outcome::failed, error);
-            else report(sink_, job_, resource, writes[n].outcome, writes[n].detail);
+        sent.replies = cmds.size();
+        if (!fresh_) {
+            conclude(sent, redis_pipeline(conn_, cmds));
+            return;
         }
+        // Into an empty database nothing is read first: this chunk's writes go out now and their
+        // replies are read after the next chunk is parsed, so Redis runs them meanwhile.
+        redis_send(conn_, cmds);
+        finish();
+        in_flight_ = std::move(sent);
+    }
+
+    // Reads and reports the replies still owed for the last chunk sent. Call before the
+    // connection is used for anything else, and once at the end.
+    void finish() {
+        if (!in_flight_) return;
+        Sent sent = std::move(*in_flight_);
+        in_flight_.reset();
+        conclude(sent, redis_receive(conn_, sent.replies));
     }
 
 private:
+    // A chunk's writes as sent: each key's outcome if its replies hold no error, and which
+    // replies are its [first, end).
+    struct SentKey {
+        std::string key;
+        Outcome outcome;
+        std::string detail;
+        std::size_t first, end;
+    };
+    struct Sent {
+        std::vector<SentKey> keys;
+        std::size_t replies = 0;
+    };
+
+    void conclude(const Sent& sent, const std::vector<RedisReply>& results) {
+        for (const auto& k : sent.keys) {
+            std::string error;
+            for (std::size_t i = k.first; i < k.end && error.empty(); ++i)
+                if (results[i].error) error = results[i].text;
+            if (!error.empty()) report(sink_, job_, "key " + k.key, Outcome::failed, error);
+            else done(k.key, k.outcome, k.detail);
+        }
+    }
+
+    void done(const std::string& key, Outcome outcome, const std::string& detail) {
+        if (!tally_) return report(sink_, job_, "key " + key, outcome, detail);
+        switch (outcome) {
+        case Outcome::created: ++tally_->created; break;
+        case Outcome::drift: ++tally_->drift; break;
+        case Outcome::unchanged: ++tally_->unchanged; break;
+        default: ++tally_->updated; break;
+        }
+    }
+
     const SeedJob& job_;
     SeedSink& sink_;
     redisContext& conn_;
     bool fresh_;
+    KeyTally* tally_ = nullptr;
+    std::optional<Sent> in_flight_;
 };
+
+// The file's one result: unchanged when nothing was written, created when every key was new,
+// drift when a key had been changed (rewritten), else updated (--force).
+void report_tally(SeedSink& sink, const SeedJob& job, const std::string& resource, const KeyTally& t) {
+    auto keys = [](std::size_t n) { return fmt::format("{} key{}", n, n == 1 ? "" : "s"); };
+    if (t.written() == 0) return report(sink, job, resource, Outcome::unchanged, keys(t.unchanged) + " as declared");
+    std::vector<std::string> parts;
+    if (t.created) parts.push_back(fmt::format("{} created", keys(t.created)));
+    if (t.drift) parts.push_back(fmt::format("{} differed and rewritten", keys(t.drift)));
+    if (t.updated) parts.push_back(fmt::format("{} rewritten (--force)", keys(t.updated)));
+    if (t.unchanged) parts.push_back(fmt::format("{} unchanged", keys(t.unchanged)));
+    Outcome o = t.drift ? Outcome::drift : t.updated || t.unchanged ? Outcome::updated : Outcome::created;
+    report(sink, job, resource, o, fmt::format("{}", fmt::join(parts, ", ")));
+}
 
 // keys_file: JSON lines (or a JSON array) of keys shaped as in `keys`, streamed chunk by chunk.
 void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Value& file) {
@@ -218,6 +290,12 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
     std::deque<Value> held;  // the chunk's values (a deque: pointers into it stay valid)
     std::vector<KeyDecl> chunk;
     std::size_t n = 0;
+    KeyTally tally;
+    run.tally_into(&tally);
+    struct Untally {
+        RedisRun& run;
+        ~Untally() { run.tally_into(nullptr); }
+    } untally{run};
     try {
         auto in = open_seed_file(*job.decl, file.text(), file);
         aws_seed::for_each_item(*in, file.text(), [&](nlohmann::json&& j) {
@@ -233,7 +311,11 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
             }
         });
         if (!chunk.empty()) run.process(chunk);
+        run.finish();
+        if (!interrupted(job.target)) report_tally(sink, job, resource, tally);
     } catch (const Error& e) {
+        if (e.kind() == ErrorKind::seed && e.message().starts_with("Redis:")) throw;  // the connection failed
+        run.finish();  // the chunk sent before the bad line: its keys are written, count them
         if (e.kind() == ErrorKind::interrupted) return;
         std::string where;
         if (e.where() && !e.where()->file.empty())
@@ -241,8 +323,11 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
         if (!e.key_path().empty()) where += e.key_path() + ": ";
         if (e.kind() == ErrorKind::seed && e.message().starts_with("Redis:")) throw;  // the connection failed
         SourceLocation loc = file.mark().location();
+        std::string before = tally.written() + tally.unchanged == 0
+                                 ? std::string()
+                                 : fmt::format("; {} of its keys were in place before that", tally.written() + tally.unchanged);
         report(sink, job, resource, Outcome::failed,
-               fmt::format("{}{} (declared at {}:{}:{})", where, e.message(), loc.file, loc.line, loc.column));
+               fmt::format("{}{} (declared at {}:{}:{}){}", where, e.message(), loc.file, loc.line, loc.column, before));
     }
 }
 
@@ -267,11 +352,15 @@ void seed_redis(const SeedJob& job, SeedSink& sink) {
     auto size = redis_pipeline(*conn, {{"DBSIZE"}});
     RedisRun run(job, sink, *conn, !size[0].error && size[0].integer == 0);
     for (std::size_t begin = 0; begin < keys.size(); begin += kChunkKeys) {
-        if (interrupted(job.target)) return;
+        if (interrupted(job.target)) {
+            run.finish();
+            return;
+        }
         std::vector<KeyDecl> chunk(keys.begin() + static_cast<std::ptrdiff_t>(begin),
                                    keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + kChunkKeys)));
         run.process(chunk);
     }
+    run.finish();
     if (file && !interrupted(job.target)) seed_keys_file(job, sink, run, *file);
 }
 
