@@ -5,9 +5,10 @@
 // each string key is one write (SET k v PX ttl). `keys_file` (JSON lines of keys shaped as in
 // `keys`) is streamed chunk by chunk, never held whole.
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <map>
-#include <optional>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -153,81 +154,54 @@ public:
     // While set, successful keys are counted here rather than reported.
     void tally_into(KeyTally* tally) { tally_ = tally; }
 
-    void process(const std::vector<KeyDecl>& keys) {
-        struct Pending {
-            std::size_t index;
-            Outcome outcome;
-            std::string detail;
-            bool exists;
-        };
-        std::vector<Pending> writes;
+    // One chunk. Its commands go out at once; their replies are read when the next chunk has
+    // been parsed (or at finish()), so Redis runs them while this process parses: into an empty
+    // database the chunk's writes, else its reads, whose replies then decide its writes. `keep`
+    // holds the values the KeyDecls point into, for as long as the chunk is in flight.
+    void process(std::vector<KeyDecl> keys, std::deque<Value> keep = {}) {
+        if (keys.empty()) return;
+        auto chunk = std::make_shared<Chunk>(Chunk{std::move(keys), std::move(keep)});
         if (fresh_) {
             // A collection declared twice must not be appended to twice: it is written as a
             // rewrite (DEL first); a string's SET replaces anyway.
-            for (std::size_t i = 0; i < keys.size(); ++i) writes.push_back({i, Outcome::created, "", keys[i].type != "string"});
+            std::vector<Pending> writes;
+            for (std::size_t i = 0; i < chunk->keys.size(); ++i)
+                writes.push_back({i, Outcome::created, "", chunk->keys[i].type != "string"});
+            send_writes(chunk, writes);
         } else {
             // Read: TYPE, PTTL and the declared type's read per key, the chunk in one round trip.
             std::vector<std::vector<std::string>> reads;
-            for (const auto& k : keys) {
+            for (const auto& k : chunk->keys) {
                 reads.push_back({"TYPE", k.key});
                 reads.push_back({"PTTL", k.key});
                 reads.push_back(read_command(k));
             }
-            auto replies = redis_pipeline(conn_, reads);
-            for (std::size_t i = 0; i < keys.size(); ++i) {
-                const KeyDecl& k = keys[i];
-                const RedisReply& type = replies[3 * i];
-                const RedisReply& pttl = replies[3 * i + 1];
-                const RedisReply& value = replies[3 * i + 2];
-                if (type.error) {
-                    report(sink_, job_, "key " + k.key, Outcome::failed, type.text);
-                    continue;
-                }
-                if (type.text == "none") {
-                    writes.push_back({i, Outcome::created, "", false});
-                    continue;
-                }
-                std::string why;
-                if (type.text != k.type) why = fmt::format("was a {}", type.text);
-                else if (!same_value(k, value)) why = "value differed";
-                else if (k.ttl_ms > 0 && pttl.integer == -1) why = "had no TTL";
-                else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";
-                if (!why.empty()) writes.push_back({i, Outcome::drift, why + "; rewritten", true});
-                else if (job_.force) writes.push_back({i, Outcome::updated, "rewritten (--force)", true});
-                else done(k.key, Outcome::unchanged, {});
-            }
+            redis_send(conn_, reads);
+            queue_.push_back(Batch{next_id_++, true, chunk, {}, reads.size()});
         }
-        if (writes.empty() || interrupted(job_.target)) return;
-
-        Sent sent;
-        std::vector<std::vector<std::string>> cmds;
-        for (const auto& w : writes) {
-            std::size_t first = cmds.size();
-            for (auto& c : write_commands(keys[w.index], w.exists)) cmds.push_back(std::move(c));
-            sent.keys.push_back({keys[w.index].key, w.outcome, w.detail, first, cmds.size()});
-        }
-        sent.replies = cmds.size();
-        if (!fresh_) {
-            conclude(sent, redis_pipeline(conn_, cmds));
-            return;
-        }
-        // Into an empty database nothing is read first: this chunk's writes go out now and their
-        // replies are read after the next chunk is parsed, so Redis runs them meanwhile.
-        redis_send(conn_, cmds);
-        finish();
-        in_flight_ = std::move(sent);
+        // What went out before this chunk's commands: read it now (the writes that decides go
+        // out behind them); this chunk's own stay on the wire while the next one is parsed.
+        std::uint64_t mine = next_id_ - 1;
+        while (!queue_.empty() && queue_.front().id != mine) take_front();
     }
 
-    // Reads and reports the replies still owed for the last chunk sent. Call before the
-    // connection is used for anything else, and once at the end.
+    // Reads and reports every reply still owed. Call before the connection is used for anything
+    // else, and once at the end.
     void finish() {
-        if (!in_flight_) return;
-        Sent sent = std::move(*in_flight_);
-        in_flight_.reset();
-        conclude(sent, redis_receive(conn_, sent.replies));
+        while (!queue_.empty()) take_front();
     }
 
 private:
+    struct Pending {
+        std::size_t index;
+        Outcome outcome;
+        std::string detail;
+        bool exists;
+    };
+    struct Chunk {
+        std::vector<KeyDecl> keys;
+        std::deque<Value> keep;
+    };
     // A chunk's writes as sent: each key's outcome if its replies hold no error, and which
     // replies are its [first, end).
     struct SentKey {
@@ -240,6 +214,72 @@ private:
         std::vector<SentKey> keys;
         std::size_t replies = 0;
     };
+    // Commands on the wire whose replies are not read yet, in the order they were sent.
+    struct Batch {
+        std::uint64_t id;              // in the order sent
+        bool reads;                    // a chunk's reads (else its writes)
+        std::shared_ptr<Chunk> chunk;  // reads: the keys they are compared with
+        Sent sent;                     // writes
+        std::size_t replies = 0;
+    };
+
+    void send_writes(const std::shared_ptr<Chunk>& chunk, const std::vector<Pending>& writes) {
+        written_after_.clear();
+        if (writes.empty() || interrupted(job_.target)) return;
+        Sent sent;
+        std::vector<std::vector<std::string>> cmds;
+        for (const auto& w : writes) {
+            const KeyDecl& k = chunk->keys[w.index];
+            std::size_t first = cmds.size();
+            for (auto& c : write_commands(k, w.exists)) cmds.push_back(std::move(c));
+            sent.keys.push_back({k.key, w.outcome, w.detail, first, cmds.size()});
+            if (!fresh_) written_after_.insert(k.key);
+        }
+        sent.replies = cmds.size();
+        redis_send(conn_, cmds);
+        queue_.push_back(Batch{next_id_++, false, nullptr, std::move(sent), cmds.size()});
+    }
+
+    void take_front() {
+        Batch b = std::move(queue_.front());
+        queue_.pop_front();
+        auto replies = redis_receive(conn_, b.replies);
+        if (!b.reads) return conclude(b.sent, replies);
+        // These reads went out before the previous chunk's writes (written_after_): a key that
+        // chunk wrote was read as it was before, so it is written again, as declared here (the
+        // later declaration wins, as it would one chunk at a time).
+        std::set<std::string> stale;
+        stale.swap(written_after_);
+        const auto& keys = b.chunk->keys;
+        std::vector<Pending> writes;
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const KeyDecl& k = keys[i];
+            const RedisReply& type = replies[3 * i];
+            const RedisReply& pttl = replies[3 * i + 1];
+            const RedisReply& value = replies[3 * i + 2];
+            if (type.error) {
+                report(sink_, job_, "key " + k.key, Outcome::failed, type.text);
+                continue;
+            }
+            if (stale.count(k.key)) {
+                writes.push_back({i, Outcome::updated, "declared again; rewritten", true});
+                continue;
+            }
+            if (type.text == "none") {
+                writes.push_back({i, Outcome::created, "", false});
+                continue;
+            }
+            std::string why;
+            if (type.text != k.type) why = fmt::format("was a {}", type.text);
+            else if (!same_value(k, value)) why = "value differed";
+            else if (k.ttl_ms > 0 && pttl.integer == -1) why = "had no TTL";
+            else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";
+            if (!why.empty()) writes.push_back({i, Outcome::drift, why + "; rewritten", true});
+            else if (job_.force) writes.push_back({i, Outcome::updated, "rewritten (--force)", true});
+            else done(k.key, Outcome::unchanged, {});
+        }
+        send_writes(b.chunk, writes);
+    }
 
     void conclude(const Sent& sent, const std::vector<RedisReply>& results) {
         for (const auto& k : sent.keys) {
@@ -266,7 +306,9 @@ private:
     redisContext& conn_;
     bool fresh_;
     KeyTally* tally_ = nullptr;
-    std::optional<Sent> in_flight_;
+    std::deque<Batch> queue_;
+    std::uint64_t next_id_ = 1;
+    std::set<std::string> written_after_;  // the keys of the last writes sent (see take_front)
 };
 
 // The file's one result: unchanged when nothing was written, created when every key was new,
@@ -304,13 +346,13 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
             validate(held.back(), *schema, fmt::format("{}: key {}", file.text(), n));  // the item's place
             chunk.push_back(key_decl(held.back()));
             if (chunk.size() >= kChunkKeys) {
-                run.process(chunk);
+                run.process(std::move(chunk), std::move(held));
                 chunk.clear();
                 held.clear();
                 if (interrupted(job.target)) throw Error(ErrorKind::interrupted, "interrupted");
             }
         });
-        if (!chunk.empty()) run.process(chunk);
+        if (!chunk.empty()) run.process(std::move(chunk), std::move(held));
         run.finish();
         if (!interrupted(job.target)) report_tally(sink, job, resource, tally);
     } catch (const Error& e) {
