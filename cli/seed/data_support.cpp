@@ -256,6 +256,7 @@ RedisReply flatten(const redisReply* r) {
             }
             if (e->type == REDIS_REPLY_INTEGER) out.items.push_back(std::to_string(e->integer));
             else out.items.emplace_back(e->str ? e->str : "", e->str ? e->len : 0);
+            out.item_nil.push_back(e->type == REDIS_REPLY_NIL);
         }
         break;
     default: break;

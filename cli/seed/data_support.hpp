@@ -95,6 +95,7 @@ struct RedisReply {
     long long integer = 0;
     std::string text;
     std::vector<std::string> items;
+    std::vector<bool> item_nil;  // per item: a nil (MGET of a key that is missing or not a string)
 };
 // Sends every command pipelined and reads every reply in order. Throws Error(seed) when the
 // connection fails.

@@ -1,9 +1,11 @@
-// The `redis` seed kind (hiredis): the declared keys, 2,000 at a time, read in one pipeline (type,
-// value, TTL), compared with the declaration, and the missing or differing ones written in a
-// second pipeline, each rewritten key in its own MULTI/EXEC (DEL, write, PEXPIRE) so a rewrite is
-// never seen half done. Into an empty database (a first seed, a reset) nothing is read back and
-// each string key is one write (SET k v PX ttl). `keys_file` (JSON lines of keys shaped as in
-// `keys`) is streamed chunk by chunk, never held whole.
+// The `redis` seed kind (hiredis): the declared keys, 2,000 at a time, read in one pipeline (the
+// string keys' values in one MGET, each key's PTTL, a collection's TYPE and members), compared
+// with the declaration, and the missing or differing ones written in a second pipeline, each
+// rewritten key in its own MULTI/EXEC (DEL, write, PEXPIRE) so a rewrite is never seen half done.
+// Into an empty database (a first seed, a reset) nothing is read back and each string key is one
+// write (SET k v PX ttl). A chunk's commands stay on the wire while the next chunk is parsed.
+// `keys_file` (JSON lines of keys shaped as in `keys`) is streamed chunk by chunk, never held
+// whole, and reported as one resource with its keys counted.
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -169,13 +171,24 @@ public:
                 writes.push_back({i, Outcome::created, "", chunk->keys[i].type != "string"});
             send_writes(chunk, writes);
         } else {
-            // Read: TYPE, PTTL and the declared type's read per key, the chunk in one round trip.
-            std::vector<std::vector<std::string>> reads;
+            // Read, the chunk in one round trip: the values of its string keys in one MGET, then
+            // per key its PTTL (-2: there is no such key), and for a collection its TYPE and the
+            // type's read.
+            std::vector<std::vector<std::string>> reads(1, std::vector<std::string>{"MGET"});
             for (const auto& k : chunk->keys) {
-                reads.push_back({"TYPE", k.key});
-                reads.push_back({"PTTL", k.key});
-                reads.push_back(read_command(k));
+                chunk->at.push_back(reads.size());
+                if (k.type == "string") {
+                    chunk->mget_index.push_back(reads[0].size() - 1);
+                    reads[0].push_back(k.key);
+                    reads.push_back({"PTTL", k.key});
+                } else {
+                    chunk->mget_index.push_back(0);
+                    reads.push_back({"PTTL", k.key});
+                    reads.push_back({"TYPE", k.key});
+                    reads.push_back(read_command(k));
+                }
             }
+            if (reads[0].size() == 1) reads[0] = {"ECHO", ""};  // no string key: MGET needs one
             redis_send(conn_, reads);
             queue_.push_back(Batch{next_id_++, true, chunk, {}, reads.size()});
         }
@@ -201,6 +214,8 @@ private:
     struct Chunk {
         std::vector<KeyDecl> keys;
         std::deque<Value> keep;
+        std::vector<std::size_t> at;          // reads: each key's first reply after the MGET's
+        std::vector<std::size_t> mget_index;  // reads: a string key's place in the MGET
     };
     // A chunk's writes as sent: each key's outcome if its replies hold no error, and which
     // replies are its [first, end).
@@ -252,25 +267,39 @@ private:
         stale.swap(written_after_);
         const auto& keys = b.chunk->keys;
         std::vector<Pending> writes;
+        const RedisReply& mget = replies[0];
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const KeyDecl& k = keys[i];
-            const RedisReply& type = replies[3 * i];
-            const RedisReply& pttl = replies[3 * i + 1];
-            const RedisReply& value = replies[3 * i + 2];
-            if (type.error) {
-                report(sink_, job_, "key " + k.key, Outcome::failed, type.text);
+            const bool string = k.type == "string";
+            const std::size_t at = b.chunk->at[i];
+            const RedisReply& pttl = replies[at];
+            std::string error = mget.error && string ? mget.text : pttl.error ? pttl.text : std::string();
+            if (!string && error.empty() && replies[at + 1].error) error = replies[at + 1].text;
+            if (!error.empty()) {
+                report(sink_, job_, "key " + k.key, Outcome::failed, error);
                 continue;
             }
             if (stale.count(k.key)) {
                 writes.push_back({i, Outcome::updated, "declared again; rewritten", true});
                 continue;
             }
-            if (type.text == "none") {
+            if (pttl.integer == -2) {
                 writes.push_back({i, Outcome::created, "", false});
                 continue;
             }
+            RedisReply value;
+            std::string type = k.type;
+            if (string) {
+                std::size_t m = b.chunk->mget_index[i];
+                if (m < mget.items.size() && !mget.item_nil[m]) value.text = mget.items[m];
+                else type = "";  // it exists, and MGET has no string for it
+            } else {
+                type = replies[at + 1].text;
+                value = replies[at + 2];
+            }
             std::string why;
-            if (type.text != k.type) why = fmt::format("was a {}", type.text);
+            if (type.empty()) why = "held another type than string";
+            else if (type != k.type) why = fmt::format("was a {}", type);
             else if (!same_value(k, value)) why = "value differed";
             else if (k.ttl_ms > 0 && pttl.integer == -1) why = "had no TTL";
             else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";

@@ -165,8 +165,17 @@ TEST_CASE("seed redis: a key declared again a chunk later ends as declared last,
         cli(7, "FLUSHDB");
         cli(7, "SET dup second");
         cli(7, "RPUSH dl b c");
+        cli(7, "HSET k:10 f v");          // a declared string that is a hash now
+        cli(7, "SET k:11 v11 EX 100");    // right value, a TTL it was not declared with
+        cli(7, "SET k:12 v12");           // as declared
         auto sink = f.seed();
         CHECK_FALSE(sink.any_failed());
+        CHECK(detail_of(sink, "key k:10") == "held another type than string; rewritten");
+        CHECK(detail_of(sink, "key k:11") == "had a TTL; rewritten");
+        CHECK(outcomes(sink)["key k:12"] == "unchanged");
+        CHECK(outcomes(sink)["key k:13"] == "created");
+        CHECK(cli(7, "GET k:10") == "v10");
+        CHECK(cli(7, "TTL k:11") == "-1");
         std::vector<std::string> details;  // the key's two reports, one per declaration
         for (const auto& r : sink.results())
             if (r.resource == "key dup") details.push_back(r.detail);
