@@ -403,30 +403,25 @@ class Bench:
     def devenv_round(self, env, kind, n):
         """One round on one build: first seed into an emptied service, unchanged re-seed, reset.
         False when a step failed (the failure is recorded; no more rounds of that build)."""
+        def step(command, what, series, check=True):
+            r = env.dv(command)
+            if r.code != 0:
+                self.fail(f"{kind} {n}: {env.label} devenv {what}", r)
+                return False
+            if check:
+                self.check(env, kind, n, f"{env.label} {command}")
+            self.add(kind, n, f"{env.label}:{series}", r.secs)
+            if command == "seed":
+                self.add(kind, n, f"{env.label}:{series}_rss" if series != "seed" else f"{env.label}:rss", r.maxrss_kb)
+            return True
+
         env.empty(kind)
-        r = env.dv("seed")
-        if r.code != 0:
-            self.fail(f"{kind} {n}: {env.label} devenv seed", r)
+        if not step("seed", "seed", "seed") or not step("seed", "seed (unchanged)", "again", check=False):
             return False
-        self.check(env, kind, n, f"{env.label} seed")
-        self.add(kind, n, f"{env.label}:seed", r.secs)
-        self.add(kind, n, f"{env.label}:rss", r.maxrss_kb)
-        r = env.dv("seed")
-        if r.code != 0:
-            self.fail(f"{kind} {n}: {env.label} devenv seed (unchanged)", r)
-            return False
-        self.add(kind, n, f"{env.label}:again", r.secs)
-        self.add(kind, n, f"{env.label}:again_rss", r.maxrss_kb)
         if env.label == "before" and n == max(SIZES[kind]):
             return True  # the machine's time: main's reset at the largest size is not measured
         env.mutate(kind)
-        r = env.dv("reset")
-        if r.code != 0:
-            self.fail(f"{kind} {n}: {env.label} devenv reset", r)
-            return False
-        self.check(env, kind, n, f"{env.label} reset")
-        self.add(kind, n, f"{env.label}:reset", r.secs)
-        return True
+        return step("reset", "reset", "reset")
 
     def devenv(self, envs, kind, n, runs):
         """The builds' rounds interleaved (before, after, before, after, ...), so a change in the

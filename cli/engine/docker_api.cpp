@@ -142,13 +142,13 @@ HttpResponse DockerApi::send(HttpRequest req, std::string_view what) {
     // a ping went first.
     if (ssh_ && !answered_ && req.timeout.count() > 0 && req.timeout < first_answer()) req.timeout = first_answer();
     HttpResponse r = http_->send(req);
-    if (r.ok()) answered_ = true;
     if (!r.ok()) {
         if (r.error.starts_with("Operation timed out"))  // connected, then no answer
             throw Error(ErrorKind::engine, fmt::format("the Docker engine at {} did not answer {} in time: {}", host_, what, r.error))
                 .hint("the engine may be overloaded; `docker info` shows whether it answers at all");
         throw unreachable_error(r.error);
     }
+    answered_ = true;
     // The request went out with the pinned version, unasked. An engine older than that answers
     // 400 "client version 1.41 is too new. Maximum supported API version is 1.40": ask its
     // version once, and send the request again in it.

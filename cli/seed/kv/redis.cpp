@@ -138,8 +138,6 @@ KeyDecl key_decl(const Value& k) {
     return d;
 }
 
-// One declaration's keys, chunk by chunk: read back (unless the database was empty), compared,
-// and the missing or different ones written.
 // What a keys_file's keys came to, counted instead of reported one by one: a file of 100,000
 // keys is one resource (as an items_file is), so the results held and shown stay the same size
 // whatever the file's. A key that fails is still reported on its own.
@@ -148,6 +146,8 @@ struct KeyTally {
     std::size_t written() const { return created + updated + drift; }
 };
 
+// One declaration's keys, chunk by chunk: read back (unless the database was empty), compared,
+// and the missing or different ones written.
 class RedisRun {
 public:
     RedisRun(const SeedJob& job, SeedSink& sink, redisContext& conn, bool fresh)
@@ -162,14 +162,14 @@ public:
     // holds the values the KeyDecls point into, for as long as the chunk is in flight.
     void process(std::vector<KeyDecl> keys, std::deque<Value> keep = {}) {
         if (keys.empty()) return;
-        auto chunk = std::make_shared<Chunk>(Chunk{std::move(keys), std::move(keep)});
+        auto chunk = std::make_unique<Chunk>(Chunk{std::move(keys), std::move(keep), {}, {}});
         if (fresh_) {
             // A collection declared twice must not be appended to twice: it is written as a
             // rewrite (DEL first); a string's SET replaces anyway.
             std::vector<Pending> writes;
             for (std::size_t i = 0; i < chunk->keys.size(); ++i)
                 writes.push_back({i, Outcome::created, "", chunk->keys[i].type != "string"});
-            send_writes(chunk, writes);
+            send_writes(*chunk, writes);
         } else {
             // Read, the chunk in one round trip: the values of its string keys in one MGET, then
             // per key its PTTL (-2: there is no such key), and for a collection its TYPE and the
@@ -190,7 +190,7 @@ public:
             }
             if (reads[0].size() == 1) reads[0] = {"ECHO", ""};  // no string key: MGET needs one
             redis_send(conn_, reads);
-            queue_.push_back(Batch{next_id_++, true, chunk, {}, reads.size()});
+            queue_.push_back(Batch{next_id_++, true, std::move(chunk), {}, reads.size()});
         }
         // What went out before this chunk's commands: read it now (the writes that decides go
         // out behind them); this chunk's own stay on the wire while the next one is parsed.
@@ -227,30 +227,28 @@ private:
     };
     struct Sent {
         std::vector<SentKey> keys;
-        std::size_t replies = 0;
     };
     // Commands on the wire whose replies are not read yet, in the order they were sent.
     struct Batch {
         std::uint64_t id;              // in the order sent
         bool reads;                    // a chunk's reads (else its writes)
-        std::shared_ptr<Chunk> chunk;  // reads: the keys they are compared with
+        std::unique_ptr<Chunk> chunk;  // reads: the keys they are compared with
         Sent sent;                     // writes
         std::size_t replies = 0;
     };
 
-    void send_writes(const std::shared_ptr<Chunk>& chunk, const std::vector<Pending>& writes) {
+    void send_writes(const Chunk& chunk, const std::vector<Pending>& writes) {
         written_after_.clear();
         if (writes.empty() || interrupted(job_.target)) return;
         Sent sent;
         std::vector<std::vector<std::string>> cmds;
         for (const auto& w : writes) {
-            const KeyDecl& k = chunk->keys[w.index];
+            const KeyDecl& k = chunk.keys[w.index];
             std::size_t first = cmds.size();
             for (auto& c : write_commands(k, w.exists)) cmds.push_back(std::move(c));
             sent.keys.push_back({k.key, w.outcome, w.detail, first, cmds.size()});
             if (!fresh_) written_after_.insert(k.key);
         }
-        sent.replies = cmds.size();
         redis_send(conn_, cmds);
         queue_.push_back(Batch{next_id_++, false, nullptr, std::move(sent), cmds.size()});
     }
@@ -307,7 +305,7 @@ private:
             else if (job_.force) writes.push_back({i, Outcome::updated, "rewritten (--force)", true});
             else done(k.key, Outcome::unchanged, {});
         }
-        send_writes(b.chunk, writes);
+        send_writes(*b.chunk, writes);
     }
 
     void conclude(const Sent& sent, const std::vector<RedisReply>& results) {
@@ -392,7 +390,6 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
         if (e.where() && !e.where()->file.empty())
             where = fmt::format("{}:{}:{}: ", e.where()->file, e.where()->line, e.where()->column);
         if (!e.key_path().empty()) where += e.key_path() + ": ";
-        if (e.kind() == ErrorKind::seed && e.message().starts_with("Redis:")) throw;  // the connection failed
         SourceLocation loc = file.mark().location();
         std::string before = tally.written() + tally.unchanged == 0
                                  ? std::string()
@@ -429,7 +426,7 @@ void seed_redis(const SeedJob& job, SeedSink& sink) {
         }
         std::vector<KeyDecl> chunk(keys.begin() + static_cast<std::ptrdiff_t>(begin),
                                    keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + kChunkKeys)));
-        run.process(chunk);
+        run.process(std::move(chunk));
     }
     run.finish();
     if (file && !interrupted(job.target)) seed_keys_file(job, sink, run, *file);
