@@ -302,20 +302,25 @@ long DockerApi::pull_image(const std::string& name, const std::string& tag, cons
     return r.status;
 }
 
-std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {
+std::vector<ContainerInfo> DockerApi::list_project_brief(const std::string& project) {
     nlohmann::json filters = {{"label", {"com.docker.compose.project=" + project}}};
     nlohmann::json list = get_json("/containers/json?all=1&filters=" + url_encode(filters.dump()),
                                    fmt::format("list the containers of project {}", project));
     std::vector<ContainerInfo> out;
-    if (!list.is_array()) return out;
-    for (const auto& j : list) {
-        ContainerInfo c = container_from_list(j);
+    if (list.is_array())
+        for (const auto& j : list) out.push_back(container_from_list(j));
+    std::sort(out.begin(), out.end(), [](const ContainerInfo& a, const ContainerInfo& b) { return a.name < b.name; });
+    return out;
+}
+
+std::vector<ContainerInfo> DockerApi::list_project(const std::string& project) {
+    std::vector<ContainerInfo> out;
+    for (auto& c : list_project_brief(project)) {
         nlohmann::json details = get_json("/containers/" + c.id + "/json", fmt::format("inspect container {}", c.name));
         if (details.is_null()) continue;  // removed since the list was made
         apply_container_inspect(c, details);
         out.push_back(std::move(c));
     }
-    std::sort(out.begin(), out.end(), [](const ContainerInfo& a, const ContainerInfo& b) { return a.name < b.name; });
     return out;
 }
 

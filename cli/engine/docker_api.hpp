@@ -112,6 +112,10 @@ public:
     // one inspect per container for what the list lacks (restart count, health log, times).
     // Containers removed in between are left out.
     std::vector<ContainerInfo> list_project(const std::string& project);
+    // The same containers as the list call alone gives them (id, service, state, status, ports),
+    // without the inspects: for a caller that needs no more, such as seed's check that each
+    // service it writes to runs.
+    std::vector<ContainerInfo> list_project_brief(const std::string& project);
     // Running containers of any project, as the list call gives them (ports included), by name.
     std::vector<ContainerInfo> list_running();
     // Running containers (any project) that publish host port `port`: "container NAME" or

@@ -62,10 +62,11 @@ struct Plan {
     std::vector<const ResetStrategy*> strategies;  // parallel to jobs (reset: non-null)
 };
 
-// The running containers of the project, by service; each seeded service must have one.
+// The running containers of the project, by service; each seeded service must have one. The
+// list call alone says which run and their ids: no inspect per container.
 std::map<std::string, ContainerInfo> running_containers(Environment& env) {
     std::map<std::string, ContainerInfo> out;
-    for (auto& c : env.api().list_project(env.profile.project))
+    for (auto& c : env.api().list_project_brief(env.profile.project))
         if (c.state == "running" && !out.count(c.service)) out[c.service] = c;
     return out;
 }

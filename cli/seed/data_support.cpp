@@ -269,9 +269,11 @@ RedisReply flatten(const redisReply* r) {
 namespace {
 
 void append_commands(redisContext& c, const std::vector<std::vector<std::string>>& commands) {
+    std::vector<const char*> argv;  // reused: one command's arguments at a time
+    std::vector<std::size_t> lens;
     for (const auto& cmd : commands) {
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lens;
+        argv.clear();
+        lens.clear();
         for (const auto& a : cmd) {
             argv.push_back(a.data());
             lens.push_back(a.size());

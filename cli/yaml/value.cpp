@@ -297,7 +297,7 @@ nlohmann::ordered_json Value::to_ordered_json() const {
     return nullptr;
 }
 
-Value Value::from_json(const nlohmann::json& j, const Mark& m) {
+Value Value::from_json(nlohmann::json&& j, const Mark& m) {
     switch (j.type()) {
     case nlohmann::json::value_t::null: return null(m);
     case nlohmann::json::value_t::boolean: return boolean(j.get<bool>(), m);
@@ -305,15 +305,18 @@ Value Value::from_json(const nlohmann::json& j, const Mark& m) {
     case nlohmann::json::value_t::number_unsigned:
         return integer(static_cast<std::int64_t>(j.get<std::uint64_t>()), m);
     case nlohmann::json::value_t::number_float: return number(j.get<double>(), j.dump(), m);
-    case nlohmann::json::value_t::string: return string(j.get<std::string>(), m);
+    case nlohmann::json::value_t::string: return string(std::move(j.get_ref<std::string&>()), m);
     case nlohmann::json::value_t::array: {
         Value v = sequence(m);
-        for (const auto& item : j) v.push_back(from_json(item, m));
+        v.seq_.reserve(j.size());
+        for (auto& item : j) v.push_back(from_json(std::move(item), m));
         return v;
     }
     case nlohmann::json::value_t::object: {
+        // A JSON object's keys are unique already (nlohmann keeps the last of a repeated key).
         Value v = mapping(m);
-        for (auto it = j.begin(); it != j.end(); ++it) v.set(it.key(), from_json(it.value(), m), m);
+        v.map_.reserve(j.size());
+        for (auto it = j.begin(); it != j.end(); ++it) v.append_entry(it.key(), from_json(std::move(it.value()), m), m);
         return v;
     }
     default: return null(m);

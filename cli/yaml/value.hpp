@@ -96,7 +96,8 @@ public:
 
     nlohmann::json to_json() const;
     nlohmann::ordered_json to_ordered_json() const;  // keeps mapping order
-    static Value from_json(const nlohmann::json& j, const Mark& m = {});
+    // Takes the document apart (its strings are moved, not copied): for a file's many items.
+    static Value from_json(nlohmann::json&& j, const Mark& m = {});
 
     // Keeps the scalar's written form (e.g. "017" stays "017" when rendered).
     Value with_text(std::string text) &&;

@@ -1,9 +1,10 @@
 // The `redis` seed kind (hiredis): the declared keys, 2,000 at a time, read in one pipeline (the
-// string keys' values in one MGET, each key's PTTL, a collection's TYPE and members), compared
-// with the declaration, and the missing or differing ones written in a second pipeline, each
-// rewritten key in its own MULTI/EXEC (DEL, write, PEXPIRE) so a rewrite is never seen half done.
-// Into an empty database (a first seed, a reset) nothing is read back and each string key is one
-// write (SET k v PX ttl). A chunk's commands stay on the wire while the next chunk is parsed.
+// string keys' values in one MGET, their TTLs in one read-only script, a collection's TYPE and
+// members), compared with the declaration, and the missing or differing ones written in a second
+// pipeline, each rewritten key in its own MULTI/EXEC (DEL, write, PEXPIRE) so a rewrite is never
+// seen half done. Into an empty database (a first seed, a reset) nothing is read back and each
+// string key is one write (SET k v PX ttl). A chunk's commands stay on the wire while the next
+// chunk is parsed.
 // `keys_file` (JSON lines of keys shaped as in `keys`) is streamed chunk by chunk, never held
 // whole, and reported as one resource with its keys counted.
 #include <algorithm>
@@ -49,10 +50,9 @@ std::vector<std::string> texts(const Value& v) {
     return out;
 }
 
-// Does the value read back equal the declaration?
+// Does a collection read back equal the declaration? (A string is compared with its MGET item.)
 bool same_value(const KeyDecl& k, const RedisReply& r) {
     const Value& v = *k.value;
-    if (k.type == "string") return !r.nil && r.text == v.text();
     if (k.type == "list") return r.items == texts(v);
     if (k.type == "set") {
         auto want = texts(v);
@@ -119,6 +119,14 @@ std::vector<std::vector<std::string>> write_commands(const KeyDecl& k, bool exis
     return cmds;
 }
 
+// Every key's PTTL in one command, so a chunk's read-back is not a PTTL command (and reply) per
+// key: the reply names only the keys whose PTTL is not -1 (no TTL) as (1-based index, PTTL) pairs,
+// so it stays small when the keys have no TTL, as most seeded keys do. -2: there is no such key.
+// The script only reads. EVAL (not EVALSHA) needs no SCRIPT LOAD; Redis caches the compiled script.
+constexpr const char* kTtlScript =
+    "local r = {} for i = 1, #KEYS do local t = redis.call('PTTL', KEYS[i]) "
+    "if t ~= -1 then r[#r + 1] = i r[#r + 1] = t end end return r";
+
 // Pipelines of at most this many keys: the commands and replies of one chunk in memory, one round
 // trip per chunk.
 constexpr std::size_t kChunkKeys = 2000;
@@ -171,19 +179,19 @@ public:
                 writes.push_back({i, Outcome::created, "", chunk->keys[i].type != "string"});
             send_writes(*chunk, writes);
         } else {
-            // Read, the chunk in one round trip: the values of its string keys in one MGET, then
-            // per key its PTTL (-2: there is no such key), and for a collection its TYPE and the
-            // type's read.
-            std::vector<std::vector<std::string>> reads(1, std::vector<std::string>{"MGET"});
+            // Read, the chunk in one round trip: the values of its string keys in one MGET, every
+            // key's TTL in one script (kTtlScript), and for a collection its TYPE and the type's
+            // read.
+            std::vector<std::vector<std::string>> reads{{"MGET"}, {"EVAL", kTtlScript, std::to_string(chunk->keys.size())}};
             for (const auto& k : chunk->keys) {
-                chunk->at.push_back(reads.size());
+                reads[1].push_back(k.key);
                 if (k.type == "string") {
+                    chunk->at.push_back(0);
                     chunk->mget_index.push_back(reads[0].size() - 1);
                     reads[0].push_back(k.key);
-                    reads.push_back({"PTTL", k.key});
                 } else {
+                    chunk->at.push_back(reads.size());
                     chunk->mget_index.push_back(0);
-                    reads.push_back({"PTTL", k.key});
                     reads.push_back({"TYPE", k.key});
                     reads.push_back(read_command(k));
                 }
@@ -214,7 +222,7 @@ private:
     struct Chunk {
         std::vector<KeyDecl> keys;
         std::deque<Value> keep;
-        std::vector<std::size_t> at;          // reads: each key's first reply after the MGET's
+        std::vector<std::size_t> at;          // reads: a collection's TYPE reply (its read follows)
         std::vector<std::size_t> mget_index;  // reads: a string key's place in the MGET
     };
     // A chunk's writes as sent: each key's outcome if its replies hold no error, and which
@@ -266,13 +274,20 @@ private:
         const auto& keys = b.chunk->keys;
         std::vector<Pending> writes;
         const RedisReply& mget = replies[0];
+        const RedisReply& ttls = replies[1];
+        // The script names only the keys whose PTTL is not -1 (no TTL): (1-based index, PTTL) pairs.
+        std::vector<long long> pttl(keys.size(), -1);
+        for (std::size_t j = 0; !ttls.error && j + 1 < ttls.items.size(); j += 2) {
+            auto i = std::strtoull(ttls.items[j].c_str(), nullptr, 10);
+            if (i >= 1 && i <= keys.size()) pttl[i - 1] = std::strtoll(ttls.items[j + 1].c_str(), nullptr, 10);
+        }
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const KeyDecl& k = keys[i];
             const bool string = k.type == "string";
             const std::size_t at = b.chunk->at[i];
-            const RedisReply& pttl = replies[at];
-            std::string error = mget.error && string ? mget.text : pttl.error ? pttl.text : std::string();
-            if (!string && error.empty() && replies[at + 1].error) error = replies[at + 1].text;
+            std::string error = mget.error && string ? mget.text : ttls.error ? "reading TTLs: " + ttls.text : std::string();
+            // (A collection's read fails when the key holds another type: its TYPE says which.)
+            if (!string && error.empty() && replies[at].error) error = replies[at].text;
             if (!error.empty()) {
                 report(sink_, job_, "key " + k.key, Outcome::failed, error);
                 continue;
@@ -281,26 +296,27 @@ private:
                 writes.push_back({i, Outcome::updated, "declared again; rewritten", true});
                 continue;
             }
-            if (pttl.integer == -2) {
+            if (pttl[i] == -2) {
                 writes.push_back({i, Outcome::created, "", false});
                 continue;
             }
-            RedisReply value;
+            // A string compared where MGET holds it; a collection's type and members as read.
             std::string type = k.type;
+            bool same = false;
             if (string) {
                 std::size_t m = b.chunk->mget_index[i];
-                if (m < mget.items.size() && !mget.item_nil[m]) value.text = mget.items[m];
+                if (m < mget.items.size() && !mget.item_nil[m]) same = mget.items[m] == k.value->text();
                 else type = "";  // it exists, and MGET has no string for it
             } else {
-                type = replies[at + 1].text;
-                value = replies[at + 2];
+                type = replies[at].text;
+                same = type == k.type && same_value(k, replies[at + 1]);
             }
             std::string why;
             if (type.empty()) why = "held another type than string";
             else if (type != k.type) why = fmt::format("was a {}", type);
-            else if (!same_value(k, value)) why = "value differed";
-            else if (k.ttl_ms > 0 && pttl.integer == -1) why = "had no TTL";
-            else if (k.ttl_ms == 0 && pttl.integer > 0) why = "had a TTL";
+            else if (!same) why = "value differed";
+            else if (k.ttl_ms > 0 && pttl[i] == -1) why = "had no TTL";
+            else if (k.ttl_ms == 0 && pttl[i] > 0) why = "had a TTL";
             if (!why.empty()) writes.push_back({i, Outcome::drift, why + "; rewritten", true});
             else if (job_.force) writes.push_back({i, Outcome::updated, "rewritten (--force)", true});
             else done(k.key, Outcome::unchanged, {});
@@ -369,8 +385,15 @@ void seed_keys_file(const SeedJob& job, SeedSink& sink, RedisRun& run, const Val
         auto in = open_seed_file(*job.decl, file.text(), file);
         aws_seed::for_each_item(*in, file.text(), [&](nlohmann::json&& j) {
             ++n;
-            held.push_back(Value::from_json(j));
-            validate(held.back(), *schema, fmt::format("{}: key {}", file.text(), n));  // the item's place
+            held.push_back(Value::from_json(std::move(j)));
+            // The item's place is only spelled out when it is wrong: validated again with it, the
+            // check throws the same error, now naming "FILE: key N" (not formatted for every key).
+            try {
+                validate(held.back(), *schema, "");
+            } catch (const Error&) {
+                validate(held.back(), *schema, fmt::format("{}: key {}", file.text(), n));
+                throw;
+            }
             chunk.push_back(key_decl(held.back()));
             if (chunk.size() >= kChunkKeys) {
                 run.process(std::move(chunk), std::move(held));
