@@ -532,7 +532,7 @@ def report(b, a, up):
             if v:
                 lines.append(f"| {label} | {fmt_s(med(v))} | {fmt_s(min(v))} | {fmt_s(max(v))} |")
         lines.append("")
-    lines += ["![time against size](seed-scale.png)", ""]
+    lines += [f"![time against size]({Path(a.out).with_suffix('.png').name})", ""]
     if b.failures:
         lines += ["## What failed", ""]
         for what, text in b.failures:
